@@ -1,0 +1,11 @@
+using System.Security.Claims;
+using Wibot.Infrastructure.Security;
+
+namespace Wibot.Api.Infrastructure;
+
+internal static class CurrentUser
+{
+    /// <summary>The authenticated caller's id (the fallback policy guarantees a validated token).</summary>
+    public static int Id(this ClaimsPrincipal principal) =>
+        JwtTokenIssuer.ReadUserId(principal) ?? throw new InvalidOperationException("Authenticated principal without userId.");
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Wibot.Api.Infrastructure;
+using Wibot.Application.Auth.Login;
+using Wibot.Application.Common.Behaviours;
+using Wibot.Infrastructure;
+
+namespace Wibot.Api;
+
+/// <summary>The composition root: services, middleware and routes.</summary>
+public static class WibotApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        ConfigureServices(builder);
+        var app = builder.Build();
+        ConfigurePipeline(app);
+        return app;
+    }
+
+    private static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = RequestLimits.DefaultBodyBytes;
+        });
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+
+        using var startupLoggerFactory = LoggerFactory.Create(l => l.AddConsole());
+        services.AddInfrastructure(builder.Configuration, builder.Environment, startupLoggerFactory.CreateLogger("Wibot.Startup"));
+
+        services.AddMediator(o =>
+        {
+            o.ServiceLifetime = ServiceLifetime.Scoped;
+            o.Assemblies = [typeof(LoginCommand)];
+            o.PipelineBehaviors =
+            [
+                typeof(UnhandledExceptionBehaviour<,>),
+                typeof(ValidationBehaviour<,>),
+                typeof(PerformanceBehaviour<,>),
+            ];
+        });
+        services.AddValidatorsFromAssemblyContaining<LoginValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
+
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddControllers()
+            .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
+            .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsDefaults.InvalidModelState);
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim("role", "admin"));
+
+        services.Configure<ForwardedHeadersOptions>(o =>
+        {
+            o.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var cidr in builder.Configuration.GetSection("ReverseProxy:KnownNetworks").Get<string[]>() ?? [])
+            {
+                o.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(cidr));
+            }
+        });
+
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc("v1", new OpenApiInfo
+            {
+                Title = "WIBOT API",
+                Version = "v1",
+                Description = "Self-hosted AI assistant for WIDIP's IT support technicians.",
+            });
+            o.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "The token returned by POST /webhook/auth/login.",
+            });
+            o.AddSecurityRequirement(doc => new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference("bearer", doc)] = [],
+            });
+        });
+    }
+
+    internal static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.DictionaryKeyPolicy = null;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.TypeInfoResolver = SuccessEnvelope.CreateResolver();
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+
+        app.UseSwagger();
+        app.UseSwaggerUI(o =>
+        {
+            o.SwaggerEndpoint("/swagger/v1/swagger.json", "WIBOT API v1");
+            o.RoutePrefix = "swagger";
+        });
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.Write }).AllowAnonymous();
+        app.MapControllers();
+    }
+}
+
+public static class Policies
+{
+    public const string Admin = "admin";
+}
+
+internal static class RequestLimits
+{
+    public const long DefaultBodyBytes = 1024 * 1024;
+}
+
+internal static class HealthResponse
+{
+    public static Task Write(HttpContext context, Microsoft.Extensions.Diagnostics.HealthChecks.HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsJsonAsync(new { status = report.Status.ToString() });
+    }
+}
+
+internal static class ClientAddress
+{
+    public static string? Of(HttpContext context)
+    {
+        var ip = context.Connection.RemoteIpAddress;
+        if (ip is null)
+        {
+            return null;
+        }
+
+        return (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString();
+    }
+}

@@ -1,0 +1,13 @@
+using FluentValidation;
+using Wibot.Application.Common.Validation;
+
+namespace Wibot.Application.Auth.ChangePassword;
+
+public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCommand>
+{
+    public ChangePasswordValidator()
+    {
+        RuleFor(x => x.CurrentPassword).NotEmpty().MaximumLength(1024);
+        RuleFor(x => x.NewPassword).StrongPassword();
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.EntityFrameworkCore;
+using Wibot.Domain.Audit;
+using Wibot.Domain.Conversations;
+using Wibot.Domain.Tokens;
+using Wibot.Domain.Users;
+
+namespace Wibot.Application.Common.Interfaces;
+
+/// <summary>The unit of work the handlers use (no generic repository on top of EF Core).</summary>
+public interface IWibotDbContext
+{
+    DbSet<User> Users { get; }
+
+    DbSet<Conversation> Conversations { get; }
+
+    DbSet<Message> Messages { get; }
+
+    DbSet<MonthlyTokenUsage> TokenUsage { get; }
+
+    DbSet<AuditEntry> AuditEntries { get; }
+
+    Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+}

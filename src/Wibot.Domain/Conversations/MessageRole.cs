@@ -1,0 +1,7 @@
+namespace Wibot.Domain.Conversations;
+
+public enum MessageRole
+{
+    User = 0,
+    Assistant = 1,
+}

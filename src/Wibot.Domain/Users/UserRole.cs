@@ -1,0 +1,7 @@
+namespace Wibot.Domain.Users;
+
+public enum UserRole
+{
+    User = 0,
+    Admin = 1,
+}

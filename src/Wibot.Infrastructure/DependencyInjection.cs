@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Tokens;
+using Wibot.Infrastructure.Options;
+using Wibot.Infrastructure.Persistence;
+using Wibot.Infrastructure.Persistence.Local;
+using Wibot.Infrastructure.Security;
+
+namespace Wibot.Infrastructure;
+
+public static partial class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ILogger? startupLogger = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(environment);
+        startupLogger ??= NullLogger.Instance;
+
+        services.Configure<JwtOptions>(configuration.GetSection(JwtOptions.Section));
+        services.Configure<AuthOptions>(configuration.GetSection(AuthOptions.Section));
+        services.Configure<QuotaOptions>(configuration.GetSection(QuotaOptions.Section));
+        services.Configure<BootstrapOptions>(configuration.GetSection(BootstrapOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+
+        var quota = configuration.GetSection(QuotaOptions.Section).Get<QuotaOptions>() ?? new QuotaOptions();
+        TimeZoneInfo zone;
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(quota.TimeZone);
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            throw new StartupConfigurationException($"Quota:TimeZone '{quota.TimeZone}' is not a known time zone.");
+        }
+
+        services.AddSingleton(new QuotaCalendar(zone));
+
+        AddJwtAuthentication(services, configuration, environment, startupLogger);
+
+        // Database: the configured server, or a local cluster this process provisions itself.
+        var connectionString = configuration.GetConnectionString("Wibot");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var local = configuration.GetSection("Database:Local").Get<LocalPostgresSettings>() ?? new LocalPostgresSettings();
+            var maintenance = new LocalPostgres(local, startupLogger).EnsureRunning();
+            connectionString = LocalPostgres.EnsureDatabaseAsync(maintenance, local.Database).GetAwaiter().GetResult();
+        }
+
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        services.AddSingleton(dataSource);
+        services.AddDbContextPool<WibotDbContext>((sp, o) =>
+        {
+            ConfigureDbContext(o, dataSource);
+            o.AddInterceptors(new SessionRevocationInterceptor(sp.GetRequiredService<IUserSessionCache>()));
+        });
+        services.AddScoped<IWibotDbContext>(sp => sp.GetRequiredService<WibotDbContext>());
+
+        services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
+        services.AddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
+        services.AddSingleton<UserSessionCache>();
+        services.AddSingleton<IUserSessionCache>(sp => sp.GetRequiredService<UserSessionCache>());
+        services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
+
+        services.AddHostedService<DatabaseInitializerService>();
+        services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
+        return services;
+    }
+
+    internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .UseSnakeCaseNamingConvention();
+
+    private static void ConfigureDbContext(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
+        options.UseNpgsql(dataSource, n => n.MigrationsHistoryTable("__EFMigrationsHistory"))
+            .UseSnakeCaseNamingConvention();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Development: {Problem} Using a random key for this process only")]
+    private static partial void LogEphemeralKey(ILogger logger, string problem);
+
+    private static void AddJwtAuthentication(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ILogger startupLogger)
+    {
+        var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
+        var secret = jwt.Secret;
+        var problem = JwtSecretPolicy.Problem(secret);
+        if (problem is not null)
+        {
+            if (!environment.IsDevelopment())
+            {
+                throw new StartupConfigurationException($"Refusing to start in {environment.EnvironmentName}: {problem}");
+            }
+
+            LogEphemeralKey(startupLogger, problem);
+            secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+        }
+
+        if (jwt.LifetimeHours is <= 0 or > 24 * 31)
+        {
+            throw new StartupConfigurationException("Jwt:LifetimeHours must be between 0 and 744.");
+        }
+
+        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret!)) { KeyId = "wibot" };
+        services.AddSingleton(new JwtSigningKey(key));
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.RequireHttpsMetadata = false;
+                o.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidateIssuer = true,
+                    ValidIssuer = jwt.Issuer,
+                    ValidateAudience = true,
+                    ValidAudience = jwt.Audience,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    RequireSignedTokens = true,
+                    ValidateIssuerSigningKey = true,
+                    IssuerSigningKey = key,
+                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = JwtTokenIssuer.UsernameClaim,
+                    RoleClaimType = JwtTokenIssuer.RoleClaim,
+                };
+                o.Events = new JwtBearerEvents
+                {
+                    OnTokenValidated = async context =>
+                    {
+                        var principal = context.Principal;
+                        var userId = principal is null ? null : JwtTokenIssuer.ReadUserId(principal);
+                        var stamp = principal?.FindFirst(JwtTokenIssuer.StampClaim)?.Value;
+                        var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessionCache>();
+                        if (userId is null || !await sessions.IsValidAsync(userId.Value, stamp, context.HttpContext.RequestAborted))
+                        {
+                            context.Fail("The token has been revoked.");
+                        }
+                    },
+                };
+            });
+    }
+}
+
+/// <summary>Ready when the database answers and every migration is applied.</summary>
+internal sealed class DatabaseReadyHealthCheck(WibotDbContext db) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var pending = await db.Database.GetPendingMigrationsAsync(cancellationToken);
+            return pending.Any()
+                ? HealthCheckResult.Unhealthy("Database migrations are pending.")
+                : HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return HealthCheckResult.Unhealthy("Database unreachable.");
+        }
+    }
+}

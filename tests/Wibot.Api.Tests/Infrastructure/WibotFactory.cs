@@ -1,0 +1,91 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Respawn;
+using Wibot.Infrastructure.Persistence.Local;
+
+namespace Wibot.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One WIBOT host per test run, on real Kestrel over HTTP and a real PostgreSQL: the server named
+/// by <c>ConnectionStrings__Wibot</c> when set, else the self-provisioned local cluster. Each run
+/// gets a fresh database, dropped at the end; Respawn empties it before each test.
+/// </summary>
+public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string JwtSecret = "test-only-3f9c1e7a8b2d4c6e9f0a1b3c5d7e9f1a2b4c6d8e";
+    public const string AdminPassword = "Bootstrap-Admin-Pw-42!";
+
+    private string _maintenanceConnectionString = string.Empty;
+    private Respawner? _respawner;
+
+    public string DatabaseName { get; } = string.Create(CultureInfo.InvariantCulture, $"wibot_test_{DateTime.UtcNow:yyyyMMddHHmmss}_{Random.Shared.Next(100000, 999999)}");
+
+    public string ConnectionString { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        var configured = Environment.GetEnvironmentVariable("ConnectionStrings__Wibot");
+        _maintenanceConnectionString = string.IsNullOrWhiteSpace(configured)
+            ? new LocalPostgres(new LocalPostgresSettings(), NullLogger.Instance).EnsureRunning()
+            : new NpgsqlConnectionStringBuilder(configured) { Database = "postgres" }.ConnectionString;
+        ConnectionString = await LocalPostgres.EnsureDatabaseAsync(_maintenanceConnectionString, DatabaseName);
+
+        UseKestrel(0);
+        StartServer();
+
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        _respawner = await Respawner.CreateAsync(connection, new RespawnerOptions
+        {
+            DbAdapter = DbAdapter.Postgres,
+            SchemasToInclude = ["public"],
+            TablesToIgnore = ["__EFMigrationsHistory", "audit_log"],
+        });
+    }
+
+    public async Task ResetDatabaseAsync()
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await _respawner!.ResetAsync(connection);
+
+        // The audit log refuses DELETE (append-only trigger); TRUNCATE is the test-only way out.
+        await using var truncate = new NpgsqlCommand("TRUNCATE audit_log", connection);
+        await truncate.ExecuteNonQueryAsync();
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Wibot", ConnectionString);
+        builder.UseSetting("Jwt:Secret", JwtSecret);
+        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
+        builder.UseSetting("Auth:PasswordIterations", "1000");
+        builder.UseSetting("Auth:DelayStepMs", "20");
+        builder.UseSetting("Auth:MaxDelayMs", "100");
+        builder.UseSetting("Auth:MaxFailuresPerUsername", "6");
+        builder.UseSetting("Auth:MaxFailuresPerAddress", "8");
+        builder.UseSetting("Auth:SessionCacheSeconds", "5");
+        builder.UseSetting("ReverseProxy:KnownNetworks:0", "127.0.0.0/8");
+        builder.UseSetting("Rag:IndexOnStartup", "false");
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_maintenanceConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{DatabaseName}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<WibotFactory>
+{
+    public const string Name = "api";
+}
