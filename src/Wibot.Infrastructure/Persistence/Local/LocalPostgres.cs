@@ -14,7 +14,8 @@ public sealed record LocalPostgresSettings
     /// <summary>Folder holding the cluster, its log and its password (default: <c>.wibot/</c> at the repository root).</summary>
     public string? Directory { get; init; }
 
-    public int Port { get; init; } = 55432;
+    /// <summary>TCP port on 127.0.0.1; when absent, 55432 or, if taken, a free one (remembered in <c>postgres.port</c>).</summary>
+    public int? Port { get; init; }
 
     /// <summary>Folder with initdb and pg_ctl; found automatically when absent.</summary>
     public string? BinDirectory { get; init; }
@@ -31,6 +32,31 @@ public sealed partial class LocalPostgres(LocalPostgresSettings settings, ILogge
 {
     private const string SuperUser = "wibot";
     private const string FallbackServiceAccount = "wibot-postgres";
+    private const int DefaultPort = 55432;
+
+    private static int? ReadPort(string file) =>
+        File.Exists(file) && int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : null;
+
+    private static bool IsPortFree(int port)
+    {
+        try
+        {
+            using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     /// <summary>Makes sure the cluster runs and returns a connection string to its maintenance database.</summary>
     public string EnsureRunning()
@@ -77,17 +103,25 @@ public sealed partial class LocalPostgres(LocalPostgresSettings settings, ILogge
             }
         }
 
+        var portFile = Path.Combine(root, "postgres.port");
+        var port = settings.Port ?? ReadPort(portFile) ?? DefaultPort;
         if (!IsServerRunning(bin, account, data))
         {
-            LogStarting(logger, settings.Port);
-            var options = $"-p {settings.Port.ToString(CultureInfo.InvariantCulture)} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB -c fsync=on";
+            if (settings.Port is null && !IsPortFree(port))
+            {
+                port = FreePort();
+            }
+
+            File.WriteAllText(portFile, port.ToString(CultureInfo.InvariantCulture));
+            LogStarting(logger, port);
+            var options = $"-p {port.ToString(CultureInfo.InvariantCulture)} -k {data} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB -c fsync=on";
             RunAs(account, Path.Combine(bin, "pg_ctl"), ["-D", data, "-l", Path.Combine(clusterHome, "postgres.log"), "-o", options, "-w", "-t", "60", "start"]);
         }
 
         return new NpgsqlConnectionStringBuilder
         {
             Host = "127.0.0.1",
-            Port = settings.Port,
+            Port = port,
             Username = SuperUser,
             Password = password,
             Database = "postgres",
