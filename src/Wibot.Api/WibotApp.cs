@@ -51,6 +51,7 @@ public static class WibotApp
                 typeof(PerformanceBehaviour<,>),
             ];
         });
+        services.AddScoped<Wibot.Application.Tokens.TokenLedger>();
         services.AddValidatorsFromAssemblyContaining<LoginValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);

@@ -12,7 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Domain.Tokens;
-using Wibot.Infrastructure.Options;
+using Wibot.Application.Common.Options;
 using Wibot.Infrastructure.Persistence;
 using Wibot.Infrastructure.Persistence.Local;
 using Wibot.Infrastructure.Security;

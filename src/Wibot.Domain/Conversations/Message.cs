@@ -31,6 +31,9 @@ public sealed class Message
 
     public string? AttachmentType { get; private set; }
 
+    /// <summary>How many files came with the message (the legacy client can send several).</summary>
+    public int AttachmentCount { get; private set; }
+
     /// <summary>Number of indexed documents the answer was grounded in (assistant messages).</summary>
     public int SourceCount { get; private set; }
 
@@ -40,7 +43,8 @@ public sealed class Message
         ChatMode mode,
         DateTimeOffset now,
         string? attachmentName = null,
-        string? attachmentType = null)
+        string? attachmentType = null,
+        int attachmentCount = 0)
     {
         ArgumentNullException.ThrowIfNull(content);
         return new Message
@@ -54,6 +58,7 @@ public sealed class Message
             HasAttachment = attachmentName is not null,
             AttachmentName = Truncate(attachmentName, AttachmentNameMaxLength),
             AttachmentType = Truncate(attachmentType, AttachmentTypeMaxLength),
+            AttachmentCount = attachmentName is null ? 0 : Math.Max(1, attachmentCount),
         };
     }
 

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Domain.Audit;
 using Wibot.Domain.Users;
-using Wibot.Infrastructure.Options;
+using Wibot.Application.Common.Options;
 
 namespace Wibot.Infrastructure.Persistence;
 

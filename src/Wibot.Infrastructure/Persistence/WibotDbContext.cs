@@ -19,6 +19,21 @@ public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : D
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await base.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation } pg)
+        {
+            throw new Application.Common.Exceptions.ConflictException($"Duplicate value ({pg.ConstraintName}).", ex);
+        }
+    }
+
+    public Task LockAsync(string resource, CancellationToken cancellationToken) =>
+        Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({resource}))", cancellationToken);
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ArgumentNullException.ThrowIfNull(modelBuilder);

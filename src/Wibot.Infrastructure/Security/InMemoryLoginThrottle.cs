@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Infrastructure.Options;
+using Wibot.Application.Common.Options;
 
 namespace Wibot.Infrastructure.Security;
 

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Mapping;
 using Wibot.Domain.Users;
-using Wibot.Infrastructure.Options;
+using Wibot.Application.Common.Options;
 
 namespace Wibot.Infrastructure.Security;
 

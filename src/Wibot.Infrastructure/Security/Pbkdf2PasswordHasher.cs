@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Infrastructure.Options;
+using Wibot.Application.Common.Options;
 
 namespace Wibot.Infrastructure.Security;
 

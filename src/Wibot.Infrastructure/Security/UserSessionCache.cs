@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Infrastructure.Options;
+using Wibot.Application.Common.Options;
 
 namespace Wibot.Infrastructure.Security;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Conversations;
 using Wibot.Domain.Users;
 using Wibot.Infrastructure.Persistence;
 
@@ -27,7 +28,42 @@ public abstract class ApiTestBase(WibotFactory factory) : IAsyncLifetime
         return client;
     }
 
-    public virtual Task InitializeAsync() => Factory.ResetDatabaseAsync();
+    public virtual Task InitializeAsync()
+    {
+        Factory.Clock.Now = null;
+        return Factory.ResetDatabaseAsync();
+    }
+
+    protected async Task<TResponse> SendAsync<TResponse>(Mediator.IQuery<TResponse> query)
+    {
+        using var scope = Factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(query);
+    }
+
+    protected async Task<TResponse> SendAsync<TResponse>(Mediator.ICommand<TResponse> command)
+    {
+        using var scope = Factory.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(command);
+    }
+
+    /// <summary>Stores a conversation with messages at given times, as the chat would have.</summary>
+    protected async Task<Conversation> SeedConversationAsync(int userId, string title, DateTimeOffset at, params SeedMessage[] messages)
+    {
+        using var scope = Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<WibotDbContext>();
+        var conversation = Conversation.Start(userId, title, at);
+        db.Conversations.Add(conversation);
+        foreach (var m in messages)
+        {
+            db.Messages.Add(m.Role == MessageRole.User
+                ? Message.FromUser(conversation.Id, m.Content ?? "question", m.Mode, m.At, m.Attachments > 0 ? "file.log" : null, m.Attachments > 0 ? "text/plain" : null, m.Attachments)
+                : Message.FromAssistant(conversation.Id, m.Content ?? "answer", m.Mode, m.Tokens, m.Sources, m.At));
+            conversation.Touch(m.At);
+        }
+
+        await db.SaveChangesAsync();
+        return conversation;
+    }
 
     public virtual Task DisposeAsync()
     {
@@ -102,4 +138,11 @@ public abstract class ApiTestBase(WibotFactory factory) : IAsyncLifetime
         body.TryGetProperty("title", out _).Should().BeTrue();
         body.GetRawText().Should().NotContain("   at ", "a problem never carries a stack trace");
     }
+}
+
+public sealed record SeedMessage(MessageRole Role, ChatMode Mode, DateTimeOffset At, int Tokens = 0, int Attachments = 0, int Sources = 0, string? Content = null)
+{
+    public static SeedMessage Q(ChatMode mode, DateTimeOffset at, int attachments = 0) => new(MessageRole.User, mode, at, Attachments: attachments);
+
+    public static SeedMessage A(ChatMode mode, DateTimeOffset at, int tokens, int sources = 0) => new(MessageRole.Assistant, mode, at, tokens, Sources: sources);
 }

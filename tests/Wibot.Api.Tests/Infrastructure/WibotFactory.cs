@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Respawn;
@@ -24,6 +26,8 @@ public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetim
     public string DatabaseName { get; } = string.Create(CultureInfo.InvariantCulture, $"wibot_test_{DateTime.UtcNow:yyyyMMddHHmmss}_{Random.Shared.Next(100000, 999999)}");
 
     public string ConnectionString { get; private set; } = string.Empty;
+
+    public TestClock Clock { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -71,6 +75,11 @@ public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Auth:SessionCacheSeconds", "5");
         builder.UseSetting("ReverseProxy:KnownNetworks:0", "127.0.0.0/8");
         builder.UseSetting("Rag:IndexOnStartup", "false");
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
     }
 
     async Task IAsyncLifetime.DisposeAsync()

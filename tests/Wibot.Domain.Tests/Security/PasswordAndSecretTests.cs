@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Infrastructure.Options;
+using Wibot.Application.Common.Options;
 using Wibot.Infrastructure.Security;
 
 namespace Wibot.Domain.Tests.Security;

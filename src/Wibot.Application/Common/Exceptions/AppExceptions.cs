@@ -19,4 +19,15 @@ public sealed class TooManyRequestsException(string message, TimeSpan retryAfter
 }
 
 /// <summary>The request conflicts with the current state (409).</summary>
-public sealed class ConflictException(string message) : Exception(message);
+public sealed class ConflictException : Exception
+{
+    public ConflictException(string message)
+        : base(message)
+    {
+    }
+
+    public ConflictException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Wibot.Domain.Audit;
 using Wibot.Domain.Conversations;
 using Wibot.Domain.Tokens;
@@ -19,5 +20,11 @@ public interface IWibotDbContext
 
     DbSet<AuditEntry> AuditEntries { get; }
 
+    DatabaseFacade Database { get; }
+
+    /// <summary>Saves; a unique-index violation becomes a <see cref="Exceptions.ConflictException"/>.</summary>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Takes a transaction-scoped lock on a named resource (serializes rare critical sections).</summary>
+    Task LockAsync(string resource, CancellationToken cancellationToken);
 }

@@ -119,6 +119,10 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("message_id");
 
+                    b.Property<int>("AttachmentCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("attachment_count");
+
                     b.Property<string>("AttachmentName")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")

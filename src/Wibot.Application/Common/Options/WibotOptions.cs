@@ -1,4 +1,4 @@
-namespace Wibot.Infrastructure.Options;
+namespace Wibot.Application.Common.Options;
 
 public sealed class JwtOptions
 {

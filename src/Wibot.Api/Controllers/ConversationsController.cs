@@ -1,0 +1,101 @@
+using System.Text.Json.Serialization;
+using Mediator;
+using Microsoft.AspNetCore.Mvc;
+using Wibot.Api.Infrastructure;
+using Wibot.Application.Common.Exceptions;
+using Wibot.Application.Conversations;
+using Wibot.Application.Conversations.CreateConversation;
+using Wibot.Application.Conversations.DeleteConversation;
+using Wibot.Application.Conversations.GetConversations;
+using Wibot.Application.Conversations.GetMessages;
+using Wibot.Application.Conversations.RenameConversation;
+
+namespace Wibot.Api.Controllers;
+
+[ApiController]
+public sealed class ConversationsController(ISender sender) : ControllerBase
+{
+    /// <summary>The caller's conversations, most recently active first. <c>before</c> is the cursor (an <c>updated_at</c>).</summary>
+    [HttpGet("/webhook/wibot/conversations")]
+    [ProducesResponseType<ConversationsResponse>(StatusCodes.Status200OK)]
+    public async Task<ConversationsResponse> List([FromQuery] int? limit, [FromQuery] string? before, CancellationToken ct) =>
+        await sender.Send(new GetConversationsQuery(User.Id(), RequestValues.Limit(limit), RequestValues.Timestamp(before, "before")), ct);
+
+    /// <summary>Creates an empty conversation.</summary>
+    [HttpPost("/webhook/wibot/conversations")]
+    [ProducesResponseType<ConversationResponse>(StatusCodes.Status201Created)]
+    public async Task<IActionResult> Create([FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateConversationBody? body, CancellationToken ct)
+    {
+        var created = await sender.Send(new CreateConversationCommand(User.Id(), body?.Title), ct);
+        return Created($"/webhook/wibot/messages/{created.ConversationId}", created);
+    }
+
+    /// <summary>Renames one of the caller's conversations.</summary>
+    [HttpPut("/webhook/wibot/conversations/{id}")]
+    [ProducesResponseType<ConversationResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<ConversationResponse> Rename(string id, [FromBody] RenameConversationBody body, CancellationToken ct) =>
+        await sender.Send(new RenameConversationCommand(User.Id(), RequestValues.ConversationId(id, "id"), body.Title ?? string.Empty), ct);
+
+    /// <summary>Deletes one of the caller's conversations with its messages.</summary>
+    [HttpDelete("/webhook/wibot/conversations/{id}")]
+    [ProducesResponseType(StatusCodes.Status204NoContent)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<IActionResult> Delete(string id, CancellationToken ct) =>
+        await sender.Send(new DeleteConversationCommand(User.Id(), RequestValues.ConversationId(id, "id")), ct)
+            ? NoContent()
+            : throw new NotFoundException("Conversation");
+
+    /// <summary>The messages of one of the caller's conversations, oldest first.</summary>
+    [HttpGet("/webhook/wibot/messages/{conversationId}")]
+    [ProducesResponseType<MessagesResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    public async Task<MessagesResponse> Messages(string conversationId, CancellationToken ct) =>
+        await sender.Send(new GetMessagesQuery(User.Id(), RequestValues.ConversationId(conversationId)), ct);
+
+    /// <summary>n8n-era client: same as <c>GET /webhook/wibot/messages/{conversation_id}</c>.</summary>
+    [HttpGet("/webhook/wibot/messages")]
+    [ProducesResponseType<MessagesResponse>(StatusCodes.Status200OK)]
+    public async Task<MessagesResponse> MessagesByQuery([FromQuery(Name = "conversationId")] string? conversationId, [FromQuery(Name = "conversation_id")] string? conversationIdSnake, CancellationToken ct) =>
+        await sender.Send(new GetMessagesQuery(User.Id(), RequestValues.ConversationId(conversationId ?? conversationIdSnake, "conversationId")), ct);
+
+    /// <summary>n8n-era client (older build): same as <c>GET /webhook/wibot/messages/{conversation_id}</c>.</summary>
+    [HttpGet("/webhook/wibot/conversations/{id}/messages")]
+    [ProducesResponseType<MessagesResponse>(StatusCodes.Status200OK)]
+    public async Task<MessagesResponse> MessagesNested(string id, CancellationToken ct) =>
+        await sender.Send(new GetMessagesQuery(User.Id(), RequestValues.ConversationId(id, "id")), ct);
+
+    /// <summary>n8n-era client: rename, answered as <c>{success, conversation: {conversation_id, title, updated_at}}</c>.</summary>
+    [HttpPatch("/webhook/wibot/conversation/rename")]
+    [ProducesResponseType<LegacyRenameResponse>(StatusCodes.Status200OK)]
+    public async Task<LegacyRenameResponse> LegacyRename([FromBody] LegacyConversationBody body, CancellationToken ct)
+    {
+        var renamed = await sender.Send(new RenameConversationCommand(User.Id(), RequestValues.ConversationId(body.ConversationId ?? body.ConversationIdSnake, "conversationId"), body.Title ?? string.Empty), ct);
+        return new LegacyRenameResponse(new LegacyConversation(renamed.ConversationId, renamed.Title, renamed.UpdatedAt));
+    }
+
+    /// <summary>n8n-era client: delete; an id that is not the caller's answers <c>{success: false}</c> and deletes nothing.</summary>
+    [HttpDelete("/webhook/wibot/conversation/delete")]
+    [ProducesResponseType<LegacyDeleteResult>(StatusCodes.Status200OK)]
+    public async Task<LegacyDeleteResult> LegacyDelete([FromBody] LegacyConversationBody body, CancellationToken ct)
+    {
+        var id = RequestValues.ConversationId(body.ConversationId ?? body.ConversationIdSnake, "conversationId");
+        var deleted = await sender.Send(new DeleteConversationCommand(User.Id(), id), ct);
+        return new LegacyDeleteResult(deleted, deleted ? id : null);
+    }
+}
+
+public sealed record CreateConversationBody(string? Title);
+
+public sealed record RenameConversationBody(string? Title);
+
+public sealed record LegacyConversationBody(
+    [property: JsonPropertyName("conversationId")] string? ConversationId,
+    [property: JsonPropertyName("conversation_id")] string? ConversationIdSnake,
+    string? Title);
+
+public sealed record LegacyConversation(Guid ConversationId, string Title, DateTimeOffset UpdatedAt);
+
+public sealed record LegacyRenameResponse(LegacyConversation Conversation);
+
+public sealed record LegacyDeleteResult(bool Success, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? DeletedConversationId);

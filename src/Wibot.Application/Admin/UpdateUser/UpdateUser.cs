@@ -1,0 +1,123 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Wibot.Application.Common.Exceptions;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Common.Mapping;
+using Wibot.Application.Common.Validation;
+using Wibot.Application.Tokens;
+using Wibot.Domain.Audit;
+using Wibot.Domain.Users;
+
+namespace Wibot.Application.Admin.UpdateUser;
+
+public sealed record UpdateUserCommand(
+    int ActorId,
+    int UserId,
+    string? Role,
+    bool? IsActive,
+    string? AccreditationLevel,
+    long? QuotaTokens,
+    long? AddTokens,
+    string? Password,
+    string? Email,
+    string? ClientAddress) : ICommand<AdminUserResponse>
+{
+    public override string ToString() => $"UpdateUserCommand {{ UserId = {UserId} }}";
+}
+
+public sealed class UpdateUserValidator : AbstractValidator<UpdateUserCommand>
+{
+    public UpdateUserValidator()
+    {
+        RuleFor(x => x.UserId).GreaterThan(0);
+        RuleFor(x => x.Role).ValidRole().When(x => x.Role is not null);
+        RuleFor(x => x.AccreditationLevel).ValidAccreditation().When(x => x.AccreditationLevel is not null);
+        RuleFor(x => x.QuotaTokens).InclusiveBetween(0, UserFieldRules.MaxQuota).When(x => x.QuotaTokens is not null);
+        RuleFor(x => x.AddTokens).InclusiveBetween(1, UserFieldRules.MaxQuota).When(x => x.AddTokens is not null);
+        RuleFor(x => x.Password!).StrongPassword().When(x => x.Password is not null);
+        RuleFor(x => x.Email).EmailAddress().MaximumLength(User.EmailMaxLength).When(x => !string.IsNullOrEmpty(x.Email));
+    }
+}
+
+public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher, TokenLedger ledger, TimeProvider clock)
+    : ICommandHandler<UpdateUserCommand, AdminUserResponse>
+{
+    public async ValueTask<AdminUserResponse> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockAsync(AdminLocks.Admins, cancellationToken);
+
+        var target = await db.Users.FirstOrDefaultAsync(u => u.Id == command.UserId, cancellationToken)
+            ?? throw new NotFoundException("User");
+        var actor = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == command.ActorId, cancellationToken)
+            ?? throw new ForbiddenException("Unknown administrator.");
+        UserRole? newRole = command.Role is null ? null : WireNames.TryParseRole(command.Role, out var r) ? r : null;
+        AccreditationLevel? newLevel = command.AccreditationLevel is null ? null : WireNames.TryParseAccreditation(command.AccreditationLevel, out var l) ? l : null;
+        var activeAdmins = await db.Users.CountAsync(u => u.Role == UserRole.Admin && u.IsActive, cancellationToken);
+        AdminPolicy.CheckChange(actor, target, newRole, command.IsActive, activeAdmins);
+
+        var now = clock.GetUtcNow();
+        var before = AuditSnapshot.Of(target);
+        if (newRole is { } role)
+        {
+            target.ChangeRole(role);
+        }
+
+        if (newLevel is { } level)
+        {
+            target.ChangeAccreditation(level);
+        }
+
+        if (command.IsActive is { } active)
+        {
+            if (active)
+            {
+                target.Activate();
+            }
+            else
+            {
+                target.Deactivate();
+            }
+        }
+
+        if (command.Email is not null)
+        {
+            target.ChangeEmail(command.Email);
+        }
+
+        if (command.Password is not null)
+        {
+            target.ChangePassword(hasher.Hash(command.Password));
+        }
+
+        var usage = await ledger.CurrentAsync(target.Id, now, cancellationToken);
+        var quotaBefore = usage.QuotaTokens;
+        if (command.QuotaTokens is { } quota)
+        {
+            usage.SetQuota(quota);
+        }
+
+        if (command.AddTokens is { } add)
+        {
+            usage.AddToQuota(add);
+        }
+
+        db.AuditEntries.Add(AuditEntry.Record(AuditActions.UserUpdated, now, actor.Id, actor.Username, target.Username, true,
+            AuditSnapshot.Diff(before, AuditSnapshot.Of(target), new
+            {
+                password_changed = command.Password is not null,
+                quota_before = quotaBefore,
+                quota_after = usage.QuotaTokens,
+            }),
+            command.ClientAddress));
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return AdminUserResponse.From(target, usage);
+    }
+}
+
+internal static class AdminLocks
+{
+    public const string Admins = "wibot.admins";
+}

@@ -1,0 +1,33 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Wibot.Application.Common.Exceptions;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Conversations;
+
+namespace Wibot.Application.Conversations.RenameConversation;
+
+public sealed record RenameConversationCommand(int UserId, Guid ConversationId, string Title) : ICommand<ConversationResponse>;
+
+public sealed class RenameConversationValidator : AbstractValidator<RenameConversationCommand>
+{
+    public RenameConversationValidator()
+    {
+        RuleFor(x => x.ConversationId).NotEmpty();
+        RuleFor(x => x.Title).NotEmpty().Must(t => !string.IsNullOrWhiteSpace(t)).WithMessage("The title cannot be blank.")
+            .MaximumLength(Conversation.TitleMaxLength);
+    }
+}
+
+public sealed class RenameConversationHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<RenameConversationCommand, ConversationResponse>
+{
+    public async ValueTask<ConversationResponse> Handle(RenameConversationCommand command, CancellationToken cancellationToken)
+    {
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == command.ConversationId && c.UserId == command.UserId, cancellationToken)
+            ?? throw new NotFoundException("Conversation");
+        conversation.Rename(command.Title, clock.GetUtcNow());
+        await db.SaveChangesAsync(cancellationToken);
+        var count = await db.Messages.CountAsync(m => m.ConversationId == conversation.Id, cancellationToken);
+        return new ConversationResponse(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, count);
+    }
+}
