@@ -52,6 +52,7 @@ public static class WibotApp
             ];
         });
         services.AddScoped<Wibot.Application.Tokens.TokenLedger>();
+        services.AddScoped<Wibot.Application.Chat.ChatTurnService>();
         services.AddValidatorsFromAssemblyContaining<LoginValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
@@ -100,6 +101,7 @@ public static class WibotApp
     internal static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         options.TypeInfoResolver = SuccessEnvelope.CreateResolver();

@@ -11,8 +11,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Domain.Tokens;
 using Wibot.Application.Common.Options;
+using Wibot.Domain.Tokens;
+using Wibot.Infrastructure.Llm;
 using Wibot.Infrastructure.Persistence;
 using Wibot.Infrastructure.Persistence.Local;
 using Wibot.Infrastructure.Security;
@@ -71,6 +72,10 @@ public static partial class DependencyInjection
         services.AddSingleton<UserSessionCache>();
         services.AddSingleton<IUserSessionCache>(sp => sp.GetRequiredService<UserSessionCache>());
         services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
+
+        services.AddLanguageModel(configuration);
+        services.AddSingleton<IAttachmentReader, Attachments.AttachmentReader>();
+        services.AddScoped<IDocumentRetriever, Rag.NullDocumentRetriever>();
 
         services.AddHostedService<DatabaseInitializerService>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);

@@ -63,6 +63,18 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "Bad request.",
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body exceeds the allowed size." : "The request could not be read.",
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ProblemTypes.TooLarge : ProblemTypes.BadRequest);
+            case AttachmentRejectedException { TooLarge: true } large:
+                return Problem(StatusCodes.Status413PayloadTooLarge, "Attachment too large.", large.Message, ProblemTypes.TooLarge);
+            case AttachmentRejectedException refused:
+                return Problem(StatusCodes.Status415UnsupportedMediaType, "Attachment type refused.", refused.Message, ProblemTypes.UnsupportedMediaType);
+            case Controllers.UnsupportedMediaTypeException unsupported:
+                return Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.", unsupported.Message, ProblemTypes.UnsupportedMediaType);
+            case LanguageModelException { Failure: LanguageModelFailure.Timeout } model:
+                return Problem(StatusCodes.Status504GatewayTimeout, "Language model timed out.", model.Message, ProblemTypes.ModelTimeout);
+            case LanguageModelException { Failure: LanguageModelFailure.Unavailable } model:
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Language model unavailable.", model.Message, ProblemTypes.ModelUnavailable);
+            case LanguageModelException model:
+                return Problem(StatusCodes.Status502BadGateway, "Language model error.", model.Message, ProblemTypes.ModelError);
             case JsonException:
                 return Problem(StatusCodes.Status400BadRequest, "Bad request.", "The request body is not valid JSON.", ProblemTypes.BadRequest);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
@@ -103,4 +115,7 @@ internal static class ProblemTypes
     public const string TooLarge = Base + "payload-too-large";
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
     public const string Internal = Base + "internal";
+    public const string ModelError = Base + "model-error";
+    public const string ModelUnavailable = Base + "model-unavailable";
+    public const string ModelTimeout = Base + "model-timeout";
 }

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Options;
+using Wibot.Application.Common.Sql;
+using Wibot.Domain.Common;
 using Wibot.Domain.Tokens;
 
 namespace Wibot.Application.Tokens;
@@ -45,6 +47,50 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
         return await db.TokenUsage.AsNoTracking().FirstAsync(t => t.UserId == userId && t.Month == month, ct);
     }
 
+    /// <summary>
+    /// Admits a request by reserving an upper bound of its cost. The database admits it only while
+    /// used + reserved stays under the quota, so concurrent sends overshoot by one message at most.
+    /// </summary>
+    public async Task<TokenReservation> ReserveAsync(int userId, DateTimeOffset now, long amount, CancellationToken ct)
+    {
+        var usage = await CurrentReadOnlyAsync(userId, now, ct);
+        usage.EnsureCanSpend();
+        var admitted = await db.Database.ExecuteSqlAsync(
+            $"UPDATE user_token_usage SET reserved_tokens = reserved_tokens + {amount} WHERE usage_id = {usage.Id} AND used_tokens + reserved_tokens < quota_tokens",
+            ct);
+        if (admitted == 0)
+        {
+            throw new DomainRuleViolationException(new QuotaMustNotBeExhausted(usage));
+        }
+
+        return new TokenReservation(usage.Id, amount);
+    }
+
+    /// <summary>Charges the real cost and frees the reservation; returns what remains this month.</summary>
+    public async Task<long> SettleAsync(TokenReservation reservation, long tokens, CancellationToken ct)
+    {
+        long remaining = 0;
+        await SqlBatch.RunAsync(
+            db,
+            "UPDATE user_token_usage SET used_tokens = used_tokens + @tokens, reserved_tokens = GREATEST(reserved_tokens - @reserved, 0) WHERE usage_id = @id RETURNING GREATEST(quota_tokens - used_tokens, 0)",
+            new Dictionary<string, object> { ["tokens"] = tokens, ["reserved"] = reservation.Amount, ["id"] = reservation.UsageId },
+            async reader =>
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    remaining = reader.GetInt64(0);
+                }
+            },
+            ct);
+        return remaining;
+    }
+
+    /// <summary>Frees a reservation without charging anything (the model failed).</summary>
+    public Task ReleaseAsync(TokenReservation reservation, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"UPDATE user_token_usage SET reserved_tokens = GREATEST(reserved_tokens - {reservation.Amount}, 0) WHERE usage_id = {reservation.UsageId}",
+            ct);
+
     private async Task OpenAsync(int userId, DateOnly month, long? inheritedQuota, CancellationToken ct)
     {
         // The domain decides the opening figures; the insert is idempotent under concurrent first requests.
@@ -54,3 +100,5 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
             ct);
     }
 }
+
+public sealed record TokenReservation(long UsageId, long Amount);

@@ -62,13 +62,13 @@ public sealed class Message
         };
     }
 
-    public static Message FromAssistant(Guid conversationId, string content, ChatMode mode, int tokensUsed, int sourceCount, DateTimeOffset now)
+    public static Message FromAssistant(Guid conversationId, string content, ChatMode mode, int tokensUsed, int sourceCount, DateTimeOffset now, Guid? id = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(tokensUsed);
         return new Message
         {
-            Id = Guid.CreateVersion7(now),
+            Id = id ?? Guid.CreateVersion7(now),
             ConversationId = conversationId,
             Role = MessageRole.Assistant,
             Content = content,

@@ -20,6 +20,9 @@ public sealed class MonthlyTokenUsage
 
     public long QuotaTokens { get; private set; }
 
+    /// <summary>Tokens held by requests in flight (admitted, not yet settled); not shown as used.</summary>
+    public long ReservedTokens { get; private set; }
+
     public long RemainingTokens => Math.Max(0, QuotaTokens - UsedTokens);
 
     public bool IsExhausted => UsedTokens >= QuotaTokens;

@@ -29,6 +29,9 @@ public static partial class DatabaseInitializer
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Wibot.Startup");
         var db = sp.GetRequiredService<WibotDbContext>();
         await db.Database.MigrateAsync(ct);
+
+        // Reservations belong to requests in flight; none survives a restart.
+        await db.Database.ExecuteSqlRawAsync("UPDATE user_token_usage SET reserved_tokens = 0 WHERE reserved_tokens <> 0", ct);
         await EnsureBootstrapAdminAsync(db, sp.GetRequiredService<IPasswordHasher>(), sp.GetRequiredService<IOptions<BootstrapOptions>>().Value, sp.GetRequiredService<TimeProvider>(), logger, ct);
     }
 

@@ -31,6 +31,7 @@ public abstract class ApiTestBase(WibotFactory factory) : IAsyncLifetime
     public virtual Task InitializeAsync()
     {
         Factory.Clock.Now = null;
+        Factory.Model.Reset();
         return Factory.ResetDatabaseAsync();
     }
 

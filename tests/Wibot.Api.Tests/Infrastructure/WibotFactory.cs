@@ -15,7 +15,7 @@ namespace Wibot.Api.Tests.Infrastructure;
 /// by <c>ConnectionStrings__Wibot</c> when set, else the self-provisioned local cluster. Each run
 /// gets a fresh database, dropped at the end; Respawn empties it before each test.
 /// </summary>
-public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
+public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string JwtSecret = "test-only-3f9c1e7a8b2d4c6e9f0a1b3c5d7e9f1a2b4c6d8e";
     public const string AdminPassword = "Bootstrap-Admin-Pw-42!";
@@ -29,6 +29,11 @@ public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetim
 
     public TestClock Clock { get; } = new();
 
+    public Fakes.FakeModelServer Model { get; } = new();
+
+    /// <summary>Which language model provider the host talks to.</summary>
+    protected virtual string Provider => "anthropic";
+
     public async Task InitializeAsync()
     {
         var configured = Environment.GetEnvironmentVariable("ConnectionStrings__Wibot");
@@ -36,6 +41,7 @@ public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetim
             ? new LocalPostgres(new LocalPostgresSettings(), NullLogger.Instance).EnsureRunning()
             : new NpgsqlConnectionStringBuilder(configured) { Database = "postgres" }.ConnectionString;
         ConnectionString = await LocalPostgres.EnsureDatabaseAsync(_maintenanceConnectionString, DatabaseName);
+        await Model.StartAsync();
 
         UseKestrel(0);
         StartServer();
@@ -75,6 +81,16 @@ public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("Auth:SessionCacheSeconds", "5");
         builder.UseSetting("ReverseProxy:KnownNetworks:0", "127.0.0.0/8");
         builder.UseSetting("Rag:IndexOnStartup", "false");
+        builder.UseSetting("Llm:Provider", Provider);
+        builder.UseSetting("Llm:Anthropic:ApiKey", "sk-test-not-a-real-key");
+        builder.UseSetting("Llm:Anthropic:BaseUrl", Model.BaseUrl);
+        builder.UseSetting("Llm:OpenAI:ApiKey", "test-openai-key");
+        builder.UseSetting("Llm:OpenAI:BaseUrl", Model.BaseUrl + "/v1");
+        builder.UseSetting("Llm:OpenAI:Model", "mistral-small-test");
+        builder.UseSetting("Llm:TimeoutSeconds", "4");
+        builder.UseSetting("Llm:Resilience:MaxRetries", "2");
+        builder.UseSetting("Llm:Resilience:BaseDelayMs", "20");
+        builder.UseSetting("Llm:Resilience:CircuitBreakerMinimumThroughput", "100000");
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -85,6 +101,7 @@ public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetim
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        await Model.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_maintenanceConnectionString);
         await connection.OpenAsync();
@@ -97,4 +114,16 @@ public sealed class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetim
 public sealed class ApiCollection : ICollectionFixture<WibotFactory>
 {
     public const string Name = "api";
+}
+
+/// <summary>The same host, with an OpenAI-compatible provider (Mistral, Ollama, vLLM…).</summary>
+public sealed class OpenAiWibotFactory : WibotFactory
+{
+    protected override string Provider => "openai";
+}
+
+[CollectionDefinition(Name)]
+public sealed class OpenAiCollection : ICollectionFixture<OpenAiWibotFactory>
+{
+    public const string Name = "openai";
 }

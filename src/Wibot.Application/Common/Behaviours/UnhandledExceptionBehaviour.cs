@@ -28,6 +28,8 @@ public sealed partial class UnhandledExceptionBehaviour<TMessage, TResponse>(ILo
             and not Exceptions.AuthenticationFailedException
             and not Exceptions.TooManyRequestsException
             and not Exceptions.ConflictException
+            and not Exceptions.AttachmentRejectedException
+            and not Exceptions.LanguageModelException
             and not Domain.Common.DomainRuleViolationException;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Request {MessageType} failed")]

@@ -31,3 +31,33 @@ public sealed class ConflictException : Exception
     {
     }
 }
+
+/// <summary>An attachment was refused: too large (413) or of a type WIBOT does not read (415).</summary>
+public sealed class AttachmentRejectedException(string message, bool tooLarge) : Exception(message)
+{
+    public bool TooLarge { get; } = tooLarge;
+}
+
+public enum LanguageModelFailure
+{
+    /// <summary>The model answered with an error or an unreadable answer (502).</summary>
+    BadGateway = 0,
+
+    /// <summary>The model is overloaded, rate limited or unreachable, even after retries (503).</summary>
+    Unavailable = 1,
+
+    /// <summary>The model did not answer in time (504).</summary>
+    Timeout = 2,
+}
+
+/// <summary>The language model call failed; nothing was charged.</summary>
+public sealed class LanguageModelException : Exception
+{
+    public LanguageModelException(LanguageModelFailure failure, string message, Exception? inner = null)
+        : base(message, inner)
+    {
+        Failure = failure;
+    }
+
+    public LanguageModelFailure Failure { get; }
+}

@@ -57,3 +57,79 @@ public sealed class BootstrapOptions
 
     public string? AdminPassword { get; set; }
 }
+
+public sealed class LlmOptions
+{
+    public const string Section = "Llm";
+
+    /// <summary><c>anthropic</c>, <c>openai</c> or <c>offline</c>; default: anthropic when an API key is set.</summary>
+    public string? Provider { get; set; }
+
+    public ProviderOptions Anthropic { get; set; } = new();
+
+    public ProviderOptions OpenAI { get; set; } = new();
+
+    /// <summary>Overall time allowed for one answer, retries included.</summary>
+    public int TimeoutSeconds { get; set; } = 90;
+
+    public ResilienceOptions Resilience { get; set; } = new();
+
+    public Dictionary<string, ModeOptions> Modes { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public ModeOptions For(string mode)
+    {
+        var defaults = mode switch
+        {
+            "flash" => new ModeOptions { Model = "claude-haiku-4-5", MaxTokens = 1024, HistoryMessages = 10, Passages = 3 },
+            "code" => new ModeOptions { Model = "claude-sonnet-4-5", MaxTokens = 4096, HistoryMessages = 20, Passages = 5 },
+            _ => new ModeOptions { Model = "claude-sonnet-4-5", MaxTokens = 4096, HistoryMessages = 20, Passages = 5 },
+        };
+        if (Modes.TryGetValue(mode, out var configured))
+        {
+            return new ModeOptions
+            {
+                Model = string.IsNullOrWhiteSpace(configured.Model) ? defaults.Model : configured.Model,
+                MaxTokens = configured.MaxTokens > 0 ? configured.MaxTokens : defaults.MaxTokens,
+                HistoryMessages = configured.HistoryMessages > 0 ? configured.HistoryMessages : defaults.HistoryMessages,
+                Passages = configured.Passages >= 0 ? configured.Passages : defaults.Passages,
+            };
+        }
+
+        return defaults;
+    }
+}
+
+public sealed class ProviderOptions
+{
+    public string? ApiKey { get; set; }
+
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Model used when a mode names none (OpenAI-compatible servers have their own names).</summary>
+    public string? Model { get; set; }
+}
+
+public sealed class ResilienceOptions
+{
+    public int MaxRetries { get; set; } = 3;
+
+    public int BaseDelayMs { get; set; } = 500;
+
+    public int AttemptTimeoutSeconds { get; set; } = 60;
+
+    public int CircuitBreakerMinimumThroughput { get; set; } = 20;
+
+    public int CircuitBreakSeconds { get; set; } = 15;
+}
+
+public sealed class ModeOptions
+{
+    public string? Model { get; set; }
+
+    public int MaxTokens { get; set; }
+
+    public int HistoryMessages { get; set; }
+
+    /// <summary>How many document passages ground an answer (-1: the mode's default).</summary>
+    public int Passages { get; set; } = -1;
+}

@@ -206,6 +206,10 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("quota_tokens");
 
+                    b.Property<long>("ReservedTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved_tokens");
+
                     b.Property<long>("UsedTokens")
                         .HasColumnType("bigint")
                         .HasColumnName("used_tokens");

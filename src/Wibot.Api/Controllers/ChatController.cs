@@ -1,0 +1,175 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Mediator;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using Wibot.Api.Infrastructure;
+using Wibot.Application.Chat.SendChatMessage;
+using Wibot.Application.Chat.StreamChatMessage;
+using Wibot.Application.Common.Exceptions;
+using Wibot.Application.Common.Interfaces;
+
+namespace Wibot.Api.Controllers;
+
+[ApiController]
+public sealed class ChatController(ISender sender, IOptions<JsonOptions> json) : ControllerBase
+{
+    public const long MaxRequestBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// Sends a message (JSON, or multipart/form-data with a <c>file</c> part) and answers with the model's reply.
+    /// With <c>Accept: text/event-stream</c> the answer streams as Server-Sent Events: meta, delta…, sources, done (or error).
+    /// </summary>
+    [HttpPost("/webhook/wibot/chat")]
+    [RequestSizeLimit(MaxRequestBytes)]
+    [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
+    [Consumes("application/json", "multipart/form-data")]
+    [ProducesResponseType<ChatResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status415UnsupportedMediaType, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status429TooManyRequests, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status502BadGateway, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status503ServiceUnavailable, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status504GatewayTimeout, "application/problem+json")]
+    public async Task Chat(CancellationToken ct)
+    {
+        var input = await ReadInputAsync(ct);
+        var streaming = Request.Headers.Accept.Any(a => a is not null && a.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase));
+        if (!streaming)
+        {
+            var response = await sender.Send(new SendChatMessageCommand(User.Id(), input.Message, input.Mode, input.ConversationId, input.Files), ct);
+            await Response.WriteAsJsonAsync(response, json.Value.JsonSerializerOptions, ct);
+            return;
+        }
+
+        var events = sender.CreateStream(new StreamChatMessageCommand(User.Id(), input.Message, input.Mode, input.ConversationId, input.Files), ct);
+        await using var e = events.GetAsyncEnumerator(ct);
+
+        // Failures before the first event (validation, quota, not found) are ordinary problem+json answers.
+        if (!await e.MoveNextAsync())
+        {
+            return;
+        }
+
+        HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        Response.StatusCode = StatusCodes.Status200OK;
+        Response.ContentType = "text/event-stream; charset=utf-8";
+        Response.Headers.CacheControl = "no-cache, no-store";
+        Response.Headers["X-Accel-Buffering"] = "no";
+        do
+        {
+            await WriteEventAsync(e.Current, ct);
+        }
+        while (await e.MoveNextAsync());
+    }
+
+    private async Task WriteEventAsync(ChatStreamEvent ev, CancellationToken ct)
+    {
+        var options = json.Value.JsonSerializerOptions;
+        var data = ev switch
+        {
+            ChatSourcesEvent s => JsonSerializer.Serialize(s.Sources, options),
+            _ => JsonSerializer.Serialize(ev, ev.GetType(), options),
+        };
+        await Response.WriteAsync($"event: {ev.Name}\ndata: {data}\n\n", ct);
+        await Response.Body.FlushAsync(ct);
+    }
+
+    private async Task<ChatInput> ReadInputAsync(CancellationToken ct)
+    {
+        if (Request.HasFormContentType)
+        {
+            var form = await Request.ReadFormAsync(ct);
+            var files = new List<ChatAttachment>();
+            foreach (var file in form.Files)
+            {
+                if (file.Length > AttachmentLimits.MaxBytes)
+                {
+                    throw new AttachmentRejectedException($"The file '{file.FileName}' exceeds the 10 MB limit.", tooLarge: true);
+                }
+
+                using var buffer = new MemoryStream((int)file.Length);
+                await file.CopyToAsync(buffer, ct);
+                files.Add(new ChatAttachment(file.FileName, file.ContentType, buffer.ToArray()));
+            }
+
+            return new ChatInput(form["message"].ToString(), NullIfEmpty(form["mode"].ToString()), ParseConversationId(NullIfEmpty(form["conversation_id"].ToString())), files);
+        }
+
+        if (Request.ContentType is null || !MediaTypeHeaderValue.TryParse(Request.ContentType, out var media) || !media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UnsupportedMediaTypeException();
+        }
+
+        ChatBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<ChatBody>(Request.Body, json.Value.JsonSerializerOptions, ct);
+        }
+        catch (JsonException)
+        {
+            throw RequestValues.Invalid("body", "The request body is not valid JSON.");
+        }
+
+        if (body is null)
+        {
+            throw RequestValues.Invalid("body", "A JSON body is required.");
+        }
+
+        var attachments = new List<ChatAttachment>();
+        foreach (var f in body.Files ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(f.Name) || f.Content is null)
+            {
+                throw RequestValues.Invalid("files", "Each file needs a name and a base64 content.");
+            }
+
+            if (f.Content.Length > (AttachmentLimits.MaxBytes / 3 * 4) + 8)
+            {
+                throw new AttachmentRejectedException($"The file '{f.Name}' exceeds the 10 MB limit.", tooLarge: true);
+            }
+
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(f.Content);
+            }
+            catch (FormatException)
+            {
+                throw RequestValues.Invalid("files", $"The content of '{f.Name}' is not valid base64.");
+            }
+
+            attachments.Add(new ChatAttachment(f.Name, f.Type, bytes));
+        }
+
+        return new ChatInput(body.Message ?? string.Empty, body.Mode, ParseConversationId(body.ConversationId ?? body.ConversationIdCamel), attachments);
+    }
+
+    private static Guid? ParseConversationId(string? value) =>
+        string.IsNullOrWhiteSpace(value) ? null : RequestValues.ConversationId(value);
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private sealed record ChatInput(string Message, string? Mode, Guid? ConversationId, IReadOnlyList<ChatAttachment> Files);
+}
+
+public sealed record ChatBody(
+    string? Message,
+    string? Mode,
+    string? ConversationId,
+    [property: JsonPropertyName("conversationId")] string? ConversationIdCamel,
+    IReadOnlyList<ChatFileBody>? Files);
+
+public sealed record ChatFileBody(string? Name, string? Content, string? Type);
+
+internal static class AttachmentLimits
+{
+    public const long MaxBytes = 10L * 1024 * 1024;
+}
+
+/// <summary>The request's content type is not one the route reads (415).</summary>
+public sealed class UnsupportedMediaTypeException() : Exception("Send application/json or multipart/form-data.");

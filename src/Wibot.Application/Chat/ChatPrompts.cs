@@ -1,0 +1,74 @@
+using System.Text;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Conversations;
+
+namespace Wibot.Application.Chat;
+
+/// <summary>The system prompts of the three modes, written for WIDIP's technicians.</summary>
+public static class ChatPrompts
+{
+    private const string Common =
+        "Tu es WIBOT, l'assistant interne des techniciens de WIDIP, une entreprise française d'infogérance " +
+        "dont les clients sont des cliniques et des EHPAD. Tu réponds en français, avec exactitude, " +
+        "et tu dis clairement quand tu ne sais pas. Ne divulgue jamais de mot de passe ni de donnée patient.";
+
+    public static string For(ChatMode mode) => mode switch
+    {
+        ChatMode.Flash => Common + "\n\nMode FLASH : réponds de façon concise et directe, en quelques phrases ou une courte liste " +
+            "d'étapes. Pas de contexte étendu, pas de préambule : l'essentiel pour agir tout de suite.",
+        ChatMode.Code => Common + "\n\nMode CODE : tu aides un technicien à écrire, relire et déboguer scripts et code " +
+            "(PowerShell, Bash, Python, SQL, C#, configuration). Donne le code dans des blocs délimités par ``` avec le " +
+            "langage indiqué (```powershell, ```bash…), explique les points techniques importants, signale les risques " +
+            "(droits, suppression, production) et applique les bonnes pratiques (gestion d'erreurs, idempotence, sécurité).",
+        ChatMode.Redaction => Common + "\n\nMode RÉDACTION : tu rédiges des écrits professionnels en français soigné — " +
+            "e-mails aux clients, comptes rendus d'intervention, rapports d'incident, procédures. Structure le texte " +
+            "(objet, titres, paragraphes, listes), adopte un ton courtois et factuel adapté à un établissement de santé, " +
+            "et propose un texte prêt à être envoyé.",
+        _ => Common,
+    };
+
+    /// <summary>The documents that ground the answer, appended to the system prompt.</summary>
+    public static string WithPassages(string system, IReadOnlyList<RetrievedPassage> passages)
+    {
+        if (passages.Count == 0)
+        {
+            return system;
+        }
+
+        var sb = new StringBuilder(system);
+        sb.Append("\n\nDocuments internes de WIDIP pertinents (procédures, fiches clients, tickets résolus). ")
+          .Append("Appuie-toi dessus en priorité et cite le titre du document utilisé :\n");
+        for (var i = 0; i < passages.Count; i++)
+        {
+            var p = passages[i];
+            sb.Append("\n<document index=\"").Append(i + 1).Append("\" titre=\"").Append(p.Title).Append("\" chemin=\"").Append(p.Path).Append("\">\n")
+              .Append(p.Text).Append("\n</document>\n");
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The user's turn with the attachments' text as tagged blocks.</summary>
+    public static string WithAttachments(string message, IReadOnlyList<AttachmentText> attachments)
+    {
+        if (attachments.Count == 0)
+        {
+            return message;
+        }
+
+        var sb = new StringBuilder(message);
+        foreach (var a in attachments)
+        {
+            sb.Append("\n\n<piece_jointe nom=\"").Append(a.FileName).Append("\" type=\"").Append(a.MediaType).Append("\">\n")
+              .Append(a.Text);
+            if (a.Truncated)
+            {
+                sb.Append("\n[… contenu tronqué …]");
+            }
+
+            sb.Append("\n</piece_jointe>");
+        }
+
+        return sb.ToString();
+    }
+}
