@@ -20,7 +20,15 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         }
 
         httpContext.Response.StatusCode = problem.Status ?? 500;
-        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
+        if (await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception }))
+        {
+            return true;
+        }
+
+        // The client accepts no JSON (an SSE request refused before its stream started): answer problem+json anyway.
+        ProblemDetailsDefaults.Customize(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem });
+        await httpContext.Response.WriteAsJsonAsync(problem, problem.GetType(), (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", cancellationToken);
+        return true;
     }
 
     internal static ProblemDetails Map(Exception exception, HttpContext context)
