@@ -62,6 +62,8 @@ public static class WibotApp
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsDefaults.InvalidModelState);
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
 
+        services.AddAuthentication()
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim("role", "admin"));
@@ -107,6 +109,56 @@ public static class WibotApp
         options.TypeInfoResolver = SuccessEnvelope.CreateResolver();
     }
 
+    /// <summary>Serves the built SPA (src/Wibot.Web/dist, or wwwroot when published) with a fallback to index.html.</summary>
+    private static void MapWebUi(WebApplication app)
+    {
+        var root = ResolveWebRoot(app);
+        if (root is null)
+        {
+            return;
+        }
+
+        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(root);
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            OnPrepareResponse = ctx =>
+            {
+                ctx.Context.Response.Headers.CacheControl = ctx.Context.Request.Path.StartsWithSegments("/assets", StringComparison.Ordinal)
+                    ? "public, max-age=31536000, immutable"
+                    : "no-cache";
+            },
+        });
+        app.MapFallbackToFile("{*path:regex(^(?!webhook/|health/|swagger).*$)}", "index.html", new StaticFileOptions { FileProvider = files })
+            .AllowAnonymous();
+    }
+
+    private static string? ResolveWebRoot(WebApplication app)
+    {
+        var configured = app.Configuration["Web:RootPath"];
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return File.Exists(Path.Combine(configured, "index.html")) ? Path.GetFullPath(configured) : null;
+        }
+
+        var published = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        if (File.Exists(Path.Combine(published, "index.html")))
+        {
+            return published;
+        }
+
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            var dist = Path.Combine(d.FullName, "src", "Wibot.Web", "dist");
+            if (File.Exists(Path.Combine(dist, "index.html")))
+            {
+                return dist;
+            }
+        }
+
+        return null;
+    }
+
     private static void ConfigurePipeline(WebApplication app)
     {
         app.UseForwardedHeaders();
@@ -123,6 +175,7 @@ public static class WibotApp
         app.UseAuthentication();
         app.UseAuthorization();
 
+        MapWebUi(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapControllers();

@@ -77,7 +77,12 @@ public static partial class DependencyInjection
         services.AddSingleton<IAttachmentReader, Attachments.AttachmentReader>();
         services.AddScoped<IDocumentRetriever, Rag.NullDocumentRetriever>();
 
+        services.Configure<SafeguardOptions>(configuration.GetSection(SafeguardOptions.Section));
         services.AddHostedService<DatabaseInitializerService>();
+        services.AddSingleton<Safeguard.PostgresSafeguardSignals>();
+        services.AddSingleton<ISafeguardSignals>(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
+        services.AddHostedService(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
+        services.AddHostedService<Safeguard.SafeguardExpiryService>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;
     }

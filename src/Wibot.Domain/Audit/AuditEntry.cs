@@ -70,4 +70,10 @@ public static class AuditActions
     public const string UserUpdated = "admin.user.updated";
     public const string UserDeleted = "admin.user.deleted";
     public const string QuotaAdjusted = "admin.quota.adjusted";
+    public const string ApiKeyCreated = "admin.api_key.created";
+    public const string ApiKeyRevoked = "admin.api_key.revoked";
+    public const string SafeguardRequested = "safeguard.requested";
+    public const string SafeguardApproved = "safeguard.approved";
+    public const string SafeguardRejected = "safeguard.rejected";
+    public const string SafeguardExpired = "safeguard.expired";
 }

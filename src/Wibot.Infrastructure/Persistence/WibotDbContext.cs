@@ -19,6 +19,10 @@ public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : D
 
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
+    public DbSet<Domain.Safeguard.SafeguardRequest> SafeguardRequests => Set<Domain.Safeguard.SafeguardRequest>();
+
+    public DbSet<Domain.Safeguard.ApiKey> ApiKeys => Set<Domain.Safeguard.ApiKey>();
+
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
         try

@@ -127,3 +127,18 @@ public sealed class OpenAiCollection : ICollectionFixture<OpenAiWibotFactory>
 {
     public const string Name = "openai";
 }
+
+/// <summary>A second WIBOT instance on the same database (scale-out tests).</summary>
+public sealed class SecondInstanceFactory(string connectionString) : WebApplicationFactory<Program>
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Wibot", connectionString);
+        builder.UseSetting("Jwt:Secret", WibotFactory.JwtSecret);
+        builder.UseSetting("Bootstrap:AdminPassword", WibotFactory.AdminPassword);
+        builder.UseSetting("Auth:PasswordIterations", "1000");
+        builder.UseSetting("Llm:Provider", "offline");
+        builder.UseSetting("Rag:IndexOnStartup", "false");
+    }
+}

@@ -20,6 +20,10 @@ public interface IWibotDbContext
 
     DbSet<AuditEntry> AuditEntries { get; }
 
+    DbSet<Domain.Safeguard.SafeguardRequest> SafeguardRequests { get; }
+
+    DbSet<Domain.Safeguard.ApiKey> ApiKeys { get; }
+
     DatabaseFacade Database { get; }
 
     /// <summary>Saves; a unique-index violation becomes a <see cref="Exceptions.ConflictException"/>.</summary>

@@ -133,3 +133,16 @@ public sealed class ModeOptions
     /// <summary>How many document passages ground an answer (-1: the mode's default).</summary>
     public int Passages { get; set; } = -1;
 }
+
+public sealed class SafeguardOptions
+{
+    public const string Section = "Safeguard";
+
+    public int DefaultTtlMinutes { get; set; } = 45;
+
+    /// <summary>How often the background job marks expired requests.</summary>
+    public int ExpirySweepSeconds { get; set; } = 10;
+
+    /// <summary>Longest long poll a tool server may ask for.</summary>
+    public int MaxWaitSeconds { get; set; } = 60;
+}

@@ -1,0 +1,35 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Mediator;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Wibot.Application.ApiKeys.AuthenticateApiKey;
+
+namespace Wibot.Api.Infrastructure;
+
+/// <summary>Tool servers authenticate with the <c>X-Api-Key</c> header; a revoked key is refused at once.</summary>
+internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ISender sender)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+    public const string Header = "X-Api-Key";
+    public const string NameClaim = "api_key_name";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var identity = await sender.Send(new AuthenticateApiKeyQuery(values.ToString().Trim()), Context.RequestAborted);
+        if (identity is null)
+        {
+            return AuthenticateResult.Fail("Invalid or revoked API key.");
+        }
+
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim("api_key_id", identity.KeyId.ToString()), new Claim(NameClaim, identity.Name)], SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+}

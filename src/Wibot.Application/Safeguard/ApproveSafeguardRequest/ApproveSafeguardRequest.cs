@@ -1,0 +1,72 @@
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Wibot.Application.Common.Exceptions;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Audit;
+using Wibot.Domain.Safeguard;
+
+namespace Wibot.Application.Safeguard.ApproveSafeguardRequest;
+
+public sealed record ApproveSafeguardRequestCommand(int UserId, string RequestId, string? Comment, string? ClientAddress) : ICommand<SafeguardRequestResponse>;
+
+public sealed class ApproveSafeguardRequestValidator : AbstractValidator<ApproveSafeguardRequestCommand>
+{
+    public ApproveSafeguardRequestValidator()
+    {
+        RuleFor(x => x.RequestId).NotEmpty();
+        RuleFor(x => x.Comment).MaximumLength(SafeguardRequest.CommentMaxLength);
+    }
+}
+
+public sealed class ApproveSafeguardRequestHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<ApproveSafeguardRequestCommand, SafeguardRequestResponse>
+{
+    public ValueTask<SafeguardRequestResponse> Handle(ApproveSafeguardRequestCommand command, CancellationToken cancellationToken) =>
+        SafeguardDecision.DecideAsync(db, clock, command.UserId, command.RequestId, approve: true, command.Comment, command.ClientAddress, cancellationToken);
+}
+
+/// <summary>The one way a request gets decided: load, apply the domain rule, save once (optimistic concurrency), audit, notify.</summary>
+internal static class SafeguardDecision
+{
+    public static async ValueTask<SafeguardRequestResponse> DecideAsync(
+        IWibotDbContext db, TimeProvider clock, int userId, string requestId, bool approve, string? comment, string? clientAddress, CancellationToken ct)
+    {
+        if (!SafeguardRequest.TryParseId(requestId, out var id))
+        {
+            throw new NotFoundException("Safeguard request");
+        }
+
+        var approver = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct) ?? throw new NotFoundException("User");
+        var request = await db.SafeguardRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Safeguard request");
+        var now = clock.GetUtcNow();
+        if (approve)
+        {
+            request.Approve(approver, comment, now);
+        }
+        else
+        {
+            request.Reject(approver, comment, now);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictException("The request has just been decided by someone else.");
+        }
+
+        db.AuditEntries.Add(AuditEntry.Record(
+            approve ? AuditActions.SafeguardApproved : AuditActions.SafeguardRejected, now, approver.Id, approver.Username, request.RequestId, true,
+            System.Text.Json.JsonSerializer.Serialize(new { tool = request.Tool, level = request.Level.ToString(), comment = request.Comment }),
+            clientAddress));
+        await db.SaveChangesAsync(ct);
+        await SafeguardNotifications.NotifyAsync(db, "decided", request, request.Status, ct);
+        await transaction.CommitAsync(ct);
+
+        var message = approve ? $"Demande {request.RequestId} approuvée." : $"Demande {request.RequestId} refusée.";
+        return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, approver, maskSecrets: true), message);
+    }
+}

@@ -1,0 +1,48 @@
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Wibot.Application.Common.Exceptions;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Common.Options;
+using Wibot.Domain.Safeguard;
+
+namespace Wibot.Application.Safeguard.GetSafeguardRequest;
+
+/// <summary>
+/// One request. With <c>WaitSeconds</c> the answer is held until the request is decided or expires
+/// (long poll). A technician (<c>ViewerUserId</c>) sees masked arguments and <c>can_decide</c>;
+/// a tool server sees the arguments as it sent them.
+/// </summary>
+public sealed record GetSafeguardRequestQuery(string RequestId, int WaitSeconds, int? ViewerUserId) : IQuery<SafeguardRequestResponse>;
+
+public sealed class GetSafeguardRequestHandler(IWibotDbContext db, ISafeguardSignals signals, TimeProvider clock, IOptions<SafeguardOptions> options)
+    : IQueryHandler<GetSafeguardRequestQuery, SafeguardRequestResponse>
+{
+    public async ValueTask<SafeguardRequestResponse> Handle(GetSafeguardRequestQuery query, CancellationToken cancellationToken)
+    {
+        if (!SafeguardRequest.TryParseId(query.RequestId, out var id))
+        {
+            throw new NotFoundException("Safeguard request");
+        }
+
+        var viewer = query.ViewerUserId is { } uid ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == uid, cancellationToken) : null;
+        var wait = TimeSpan.FromSeconds(Math.Clamp(query.WaitSeconds, 0, options.Value.MaxWaitSeconds));
+        var deadline = DateTimeOffset.UtcNow + wait;
+        using var waiter = signals.Watch(id);
+        while (true)
+        {
+            var request = await db.SafeguardRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken)
+                ?? throw new NotFoundException("Safeguard request");
+            var now = clock.GetUtcNow();
+            var left = deadline - DateTimeOffset.UtcNow;
+            var untilExpiry = request.ExpiresAt - now;
+            if (request.StatusAt(now) != SafeguardStatus.Pending || left <= TimeSpan.Zero)
+            {
+                return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, viewer, maskSecrets: viewer is not null));
+            }
+
+            var timeout = untilExpiry < left ? untilExpiry + TimeSpan.FromMilliseconds(20) : left;
+            await waiter.WaitAsync(timeout, cancellationToken);
+        }
+    }
+}

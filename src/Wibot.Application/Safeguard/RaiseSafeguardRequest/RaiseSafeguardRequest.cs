@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Mediator;
+using Microsoft.Extensions.Options;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Common.Options;
+using Wibot.Domain.Audit;
+using Wibot.Domain.Safeguard;
+
+namespace Wibot.Application.Safeguard.RaiseSafeguardRequest;
+
+/// <summary>A tool server asks for approval of a privileged action.</summary>
+public sealed record RaiseSafeguardRequestCommand(
+    string ToolServer,
+    string Tool,
+    JsonElement? Arguments,
+    string Level,
+    string Reason,
+    string? RequestedFor,
+    int? TtlSeconds,
+    string? ClientAddress) : ICommand<SafeguardRequestResponse>
+{
+    public override string ToString() => $"RaiseSafeguardRequestCommand {{ ToolServer = {ToolServer}, Tool = {Tool}, Level = {Level} }}";
+}
+
+public sealed class RaiseSafeguardRequestValidator : AbstractValidator<RaiseSafeguardRequestCommand>
+{
+    public RaiseSafeguardRequestValidator()
+    {
+        RuleFor(x => x.Tool).NotEmpty().MaximumLength(SafeguardRequest.ToolMaxLength).Matches("^[A-Za-z0-9_.:/-]+$")
+            .WithMessage("tool: letters, digits and _ . : / - only.");
+        RuleFor(x => x.Arguments).Must(a => a is { ValueKind: JsonValueKind.Object }).WithMessage("arguments must be a JSON object.");
+        RuleFor(x => x.Arguments).Must(a => a is null || a.Value.GetRawText().Length <= 65_536).WithMessage("arguments must stay under 64 KB.");
+        RuleFor(x => x.Level).Must(l => Enum.TryParse<ActionLevel>(l, out var v) && Enum.IsDefined(v) && l!.Length == 2 && l[0] == 'L')
+            .WithMessage("level must be L1, L2, L3 or L4.");
+        RuleFor(x => x.Reason).NotEmpty().MaximumLength(SafeguardRequest.ReasonMaxLength);
+        RuleFor(x => x.RequestedFor).MaximumLength(SafeguardRequest.NameMaxLength);
+        RuleFor(x => x.TtlSeconds).InclusiveBetween(30, 86_400).When(x => x.TtlSeconds is not null);
+    }
+}
+
+public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, TimeProvider clock, IOptions<SafeguardOptions> options)
+    : ICommandHandler<RaiseSafeguardRequestCommand, SafeguardRequestResponse>
+{
+    public async ValueTask<SafeguardRequestResponse> Handle(RaiseSafeguardRequestCommand command, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var ttl = command.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : TimeSpan.FromMinutes(options.Value.DefaultTtlMinutes);
+        var request = SafeguardRequest.Raise(
+            command.Tool, command.Arguments!.Value.GetRawText(), Enum.Parse<ActionLevel>(command.Level), command.Reason.Trim(),
+            command.ToolServer, command.RequestedFor, ttl, now);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        db.SafeguardRequests.Add(request);
+        await db.SaveChangesAsync(cancellationToken);
+        db.AuditEntries.Add(AuditEntry.Record(AuditActions.SafeguardRequested, now, null, command.ToolServer, request.RequestId, true,
+            JsonSerializer.Serialize(new AuditDetails(request.Tool, request.Level.ToString(), request.RequestedFor, SafeguardViews.ParseArguments(request.Arguments, maskSecrets: true))),
+            command.ClientAddress));
+        await db.SaveChangesAsync(cancellationToken);
+        await SafeguardNotifications.NotifyAsync(db, "created", request, request.Status, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, viewer: null, maskSecrets: false));
+    }
+
+    private sealed record AuditDetails(
+        [property: JsonPropertyName("tool")] string Tool,
+        [property: JsonPropertyName("level")] string Level,
+        [property: JsonPropertyName("requested_for")] string? RequestedFor,
+        [property: JsonPropertyName("arguments")] JsonElement Arguments);
+}

@@ -1,0 +1,28 @@
+using FluentValidation;
+using Mediator;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Safeguard.ApproveSafeguardRequest;
+using Wibot.Domain.Safeguard;
+
+namespace Wibot.Application.Safeguard.RejectSafeguardRequest;
+
+/// <summary>Rejects a request. The comment is mandatory unless <c>CommentOptional</c> (the n8n-era client sends "" for none).</summary>
+public sealed record RejectSafeguardRequestCommand(int UserId, string RequestId, string? Comment, bool CommentOptional, string? ClientAddress) : ICommand<SafeguardRequestResponse>;
+
+public sealed class RejectSafeguardRequestValidator : AbstractValidator<RejectSafeguardRequestCommand>
+{
+    public RejectSafeguardRequestValidator()
+    {
+        RuleFor(x => x.RequestId).NotEmpty();
+        RuleFor(x => x.Comment).NotEmpty().Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("A comment is required to reject a request.")
+            .When(x => !x.CommentOptional);
+        RuleFor(x => x.Comment).MaximumLength(SafeguardRequest.CommentMaxLength);
+    }
+}
+
+public sealed class RejectSafeguardRequestHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<RejectSafeguardRequestCommand, SafeguardRequestResponse>
+{
+    public ValueTask<SafeguardRequestResponse> Handle(RejectSafeguardRequestCommand command, CancellationToken cancellationToken) =>
+        SafeguardDecision.DecideAsync(db, clock, command.UserId, command.RequestId, approve: false,
+            command.Comment, command.ClientAddress, cancellationToken);
+}

@@ -1,0 +1,169 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Safeguard;
+using Wibot.Domain.Users;
+
+namespace Wibot.Application.Safeguard;
+
+public sealed record SafeguardContext(string? TicketId, string? ClientName, string? Description);
+
+/// <summary>A Safeguard request as technicians and tool servers see it (contract fields, then the n8n-era client's aliases).</summary>
+public sealed record SafeguardRequestDto(
+    string RequestId,
+    string Tool,
+    JsonElement Arguments,
+    string Level,
+    string Status,
+    string Reason,
+    string RequestedBy,
+    string? RequestedFor,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? Comment,
+    bool CanDecide,
+    string ApprovalId,
+    string ToolName,
+    string SecurityLevel,
+    long TimeRemainingSeconds,
+    SafeguardContext Context,
+    string? Approver,
+    string? ApprovalComment);
+
+public sealed record SafeguardRequestResponse(
+    string RequestId,
+    string Tool,
+    JsonElement Arguments,
+    string Level,
+    string Status,
+    string Reason,
+    string RequestedBy,
+    string? RequestedFor,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    string? DecidedBy,
+    DateTimeOffset? DecidedAt,
+    string? Comment,
+    bool CanDecide,
+    string ApprovalId,
+    string ToolName,
+    string SecurityLevel,
+    long TimeRemainingSeconds,
+    SafeguardContext Context,
+    string? Approver,
+    string? ApprovalComment,
+    string? Message = null);
+
+public static class SafeguardViews
+{
+    private static readonly string[] SecretMarkers = ["password", "passwd", "pwd", "secret", "token", "key", "credential"];
+
+    public static string StatusName(SafeguardStatus status) => status.ToString().ToLowerInvariant();
+
+    public static SafeguardRequestDto ToDto(SafeguardRequest r, DateTimeOffset now, User? viewer, bool maskSecrets)
+    {
+        var status = r.StatusAt(now);
+        var arguments = ParseArguments(r.Arguments, maskSecrets);
+        var canDecide = viewer is not null && SafeguardRequest.CanBeDecidedBy(viewer, r.Level, r.RequestedFor, status);
+        var remaining = status == SafeguardStatus.Pending ? Math.Max(0, (long)Math.Floor((r.ExpiresAt - now).TotalSeconds)) : 0;
+        return new SafeguardRequestDto(
+            r.RequestId, r.Tool, arguments, r.Level.ToString(), StatusName(status), r.Reason, r.RequestedBy, r.RequestedFor,
+            r.CreatedAt, r.ExpiresAt, r.DecidedBy, r.DecidedAt, r.Comment, canDecide,
+            r.RequestId, r.Tool, r.Level.ToString(), remaining,
+            new SafeguardContext(Find(arguments, "ticket_id", "ticketId", "ticket"), Find(arguments, "client_name", "clientName", "client"), r.Reason),
+            r.DecidedBy, r.Comment);
+    }
+
+    public static SafeguardRequestResponse ToResponse(SafeguardRequestDto d, string? message = null) => new(
+        d.RequestId, d.Tool, d.Arguments, d.Level, d.Status, d.Reason, d.RequestedBy, d.RequestedFor, d.CreatedAt, d.ExpiresAt,
+        d.DecidedBy, d.DecidedAt, d.Comment, d.CanDecide, d.ApprovalId, d.ToolName, d.SecurityLevel, d.TimeRemainingSeconds,
+        d.Context, d.Approver, d.ApprovalComment, message);
+
+    /// <summary>Arguments are always an object; secret-looking values are masked where asked.</summary>
+    public static JsonElement ParseArguments(string json, bool maskSecrets)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            node = null;
+        }
+
+        if (node is not JsonObject obj)
+        {
+            obj = new JsonObject { ["value"] = node?.DeepClone() };
+        }
+
+        if (maskSecrets)
+        {
+            Mask(obj);
+        }
+
+        return JsonSerializer.SerializeToElement(obj);
+    }
+
+    public static bool LooksSecret(string key)
+    {
+        var k = key.ToLowerInvariant();
+        return SecretMarkers.Any(m => k.Contains(m, StringComparison.Ordinal));
+    }
+
+    private static void Mask(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var name in obj.Select(p => p.Key).ToList())
+                {
+                    if (LooksSecret(name) && obj[name] is not null)
+                    {
+                        obj[name] = "***";
+                    }
+                    else
+                    {
+                        Mask(obj[name]);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Mask(item);
+                }
+
+                break;
+        }
+    }
+
+    private static string? Find(JsonElement arguments, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (arguments.TryGetProperty(name, out var value) && value.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined)
+            {
+                return value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText();
+            }
+        }
+
+        return null;
+    }
+}
+
+internal static class SafeguardNotifications
+{
+    public const string Channel = "wibot_safeguard";
+
+    /// <summary>Signals a change to every instance (delivered when the surrounding transaction commits).</summary>
+    public static Task NotifyAsync(IWibotDbContext db, string kind, SafeguardRequest request, SafeguardStatus status, CancellationToken ct)
+    {
+        var payload = $"{kind}|{request.Id}|{SafeguardViews.StatusName(status)}";
+        return db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {payload})", ct);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Wibot.Domain.Safeguard;
+
+namespace Wibot.Infrastructure.Persistence.Configurations;
+
+internal sealed class SafeguardRequestConfiguration : IEntityTypeConfiguration<SafeguardRequest>
+{
+    public void Configure(EntityTypeBuilder<SafeguardRequest> builder)
+    {
+        builder.ToTable("safeguard_requests");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).HasColumnName("request_number").UseIdentityAlwaysColumn();
+        builder.Ignore(r => r.RequestId);
+        builder.Property(r => r.Tool).HasMaxLength(SafeguardRequest.ToolMaxLength).IsRequired();
+        builder.Property(r => r.Arguments).HasColumnType("jsonb").IsRequired();
+        builder.Property(r => r.Level).HasConversion<string>().HasMaxLength(2).IsRequired();
+        builder.Property(r => r.Status).HasConversion(s => s.ToString().ToLowerInvariant(), s => Enum.Parse<SafeguardStatus>(s, true)).HasMaxLength(10).IsRequired();
+        builder.Property(r => r.Reason).HasMaxLength(SafeguardRequest.ReasonMaxLength).IsRequired();
+        builder.Property(r => r.RequestedBy).HasMaxLength(SafeguardRequest.NameMaxLength).IsRequired();
+        builder.Property(r => r.RequestedFor).HasMaxLength(SafeguardRequest.NameMaxLength);
+        builder.Property(r => r.DecidedBy).HasMaxLength(SafeguardRequest.NameMaxLength);
+        builder.Property(r => r.Comment).HasMaxLength(SafeguardRequest.CommentMaxLength);
+        builder.Property<uint>("Version").IsRowVersion();
+        builder.HasIndex(r => new { r.Status, r.CreatedAt });
+        builder.HasIndex(r => r.ExpiresAt).HasFilter("status = 'pending'");
+        builder.ToTable(t =>
+        {
+            t.HasCheckConstraint("ck_safeguard_requests_level", "level IN ('L1', 'L2', 'L3', 'L4')");
+            t.HasCheckConstraint("ck_safeguard_requests_status", "status IN ('pending', 'approved', 'rejected', 'expired')");
+        });
+    }
+}
