@@ -4,6 +4,12 @@ using Wibot.Infrastructure.Security;
 try
 {
     var app = WibotApp.Build(args);
+    if (args.Length > 0 && args[0] == "ingest")
+    {
+        // Command-line verb: index the documents folder, print the counts, exit.
+        return await WibotApp.IngestAsync(app);
+    }
+
     await app.RunAsync();
     return 0;
 }

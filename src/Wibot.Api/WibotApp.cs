@@ -100,6 +100,19 @@ public static class WibotApp
         });
     }
 
+    /// <summary>The <c>ingest</c> verb: migrate, index the documents folder once, print the report.</summary>
+    public static async Task<int> IngestAsync(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await Wibot.Infrastructure.Persistence.DatabaseInitializer.InitializeDatabaseAsync(app.Services);
+        await using var scope = app.Services.CreateAsyncScope();
+        var report = await scope.ServiceProvider.GetRequiredService<ISender>().Send(new Wibot.Application.Rag.IngestDocuments.IngestDocumentsCommand(null, null));
+        var options = new JsonSerializerOptions { WriteIndented = true };
+        ConfigureJson(options);
+        await Console.Out.WriteLineAsync(JsonSerializer.Serialize(report, options));
+        return report.Errors.Count == 0 ? 0 : 1;
+    }
+
     internal static void ConfigureJson(JsonSerializerOptions options)
     {
         options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;

@@ -75,7 +75,10 @@ public static partial class DependencyInjection
 
         services.AddLanguageModel(configuration);
         services.AddSingleton<IAttachmentReader, Attachments.AttachmentReader>();
-        services.AddScoped<IDocumentRetriever, Rag.NullDocumentRetriever>();
+        services.Configure<RagOptions>(configuration.GetSection(RagOptions.Section));
+        services.AddSingleton<Rag.PostgresDocumentIndex>();
+        services.AddSingleton<IDocumentIndex>(sp => sp.GetRequiredService<Rag.PostgresDocumentIndex>());
+        services.AddSingleton<IDocumentRetriever>(sp => sp.GetRequiredService<Rag.PostgresDocumentIndex>());
 
         services.Configure<SafeguardOptions>(configuration.GetSection(SafeguardOptions.Section));
         services.AddHostedService<DatabaseInitializerService>();
@@ -83,6 +86,7 @@ public static partial class DependencyInjection
         services.AddSingleton<ISafeguardSignals>(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
         services.AddHostedService(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
         services.AddHostedService<Safeguard.SafeguardExpiryService>();
+        services.AddHostedService<Rag.RagStartupIndexer>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;
     }

@@ -27,22 +27,24 @@ public static class ChatPrompts
         _ => Common,
     };
 
-    /// <summary>The documents that ground the answer, appended to the system prompt.</summary>
+    /// <summary>The documents that ground the answer, as numbered excerpts appended to the system prompt.</summary>
     public static string WithPassages(string system, IReadOnlyList<RetrievedPassage> passages)
     {
         if (passages.Count == 0)
         {
-            return system;
+            return system + "\n\nAucun document interne pertinent n'a été trouvé pour cette question : si tu réponds, " +
+                "précise que ta réponse ne s'appuie pas sur la documentation de WIDIP.";
         }
 
         var sb = new StringBuilder(system);
-        sb.Append("\n\nDocuments internes de WIDIP pertinents (procédures, fiches clients, tickets résolus). ")
-          .Append("Appuie-toi dessus en priorité et cite le titre du document utilisé :\n");
+        sb.Append("\n\nExtraits de la documentation interne de WIDIP (procédures, fiches clients, tickets résolus). ")
+          .Append("Appuie ta réponse sur ces extraits et cite-les par leur numéro, par exemple [1] ou [2]. ")
+          .Append("S'ils ne permettent pas de répondre, dis-le clairement au lieu d'inventer.\n");
         for (var i = 0; i < passages.Count; i++)
         {
             var p = passages[i];
-            sb.Append("\n<document index=\"").Append(i + 1).Append("\" titre=\"").Append(p.Title).Append("\" chemin=\"").Append(p.Path).Append("\">\n")
-              .Append(p.Text).Append("\n</document>\n");
+            sb.Append("\n[").Append(i + 1).Append("] ").Append(p.Title).Append(" (").Append(p.Path).Append(")\n")
+              .Append(p.Text.Trim()).Append('\n');
         }
 
         return sb.ToString();

@@ -76,4 +76,5 @@ public static class AuditActions
     public const string SafeguardApproved = "safeguard.approved";
     public const string SafeguardRejected = "safeguard.rejected";
     public const string SafeguardExpired = "safeguard.expired";
+    public const string DocumentsIngested = "rag.ingested";
 }

@@ -32,6 +32,7 @@ public abstract class ApiTestBase(WibotFactory factory) : IAsyncLifetime
     {
         Factory.Clock.Now = null;
         Factory.Model.Reset();
+        Factory.Documents.Reset();
         return Factory.ResetDatabaseAsync();
     }
 

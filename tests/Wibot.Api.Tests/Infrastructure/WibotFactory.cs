@@ -31,6 +31,8 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Fakes.FakeModelServer Model { get; } = new();
 
+    public DocumentsFolder Documents { get; } = new();
+
     /// <summary>Which language model provider the host talks to.</summary>
     protected virtual string Provider => "anthropic";
 
@@ -42,6 +44,7 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
             : new NpgsqlConnectionStringBuilder(configured) { Database = "postgres" }.ConnectionString;
         ConnectionString = await LocalPostgres.EnsureDatabaseAsync(_maintenanceConnectionString, DatabaseName);
         await Model.StartAsync();
+        Documents.Reset();
 
         UseKestrel(0);
         StartServer();
@@ -81,6 +84,7 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Auth:SessionCacheSeconds", "5");
         builder.UseSetting("ReverseProxy:KnownNetworks:0", "127.0.0.0/8");
         builder.UseSetting("Rag:IndexOnStartup", "false");
+        builder.UseSetting("Rag:DocumentsPath", Documents.Root);
         builder.UseSetting("Llm:Provider", Provider);
         builder.UseSetting("Llm:Anthropic:ApiKey", "sk-test-not-a-real-key");
         builder.UseSetting("Llm:Anthropic:BaseUrl", Model.BaseUrl);

@@ -146,3 +146,18 @@ public sealed class SafeguardOptions
     /// <summary>Longest long poll a tool server may ask for.</summary>
     public int MaxWaitSeconds { get; set; } = 60;
 }
+
+public sealed class RagOptions
+{
+    public const string Section = "Rag";
+
+    public string DocumentsPath { get; set; } = "rag-documents";
+
+    public bool IndexOnStartup { get; set; } = true;
+
+    /// <summary>Target size of a chunk, in characters.</summary>
+    public int ChunkChars { get; set; } = 1200;
+
+    /// <summary>Characters of the previous chunk repeated at the start of the next one in a section.</summary>
+    public int OverlapChars { get; set; } = 150;
+}
