@@ -5,7 +5,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-sed 's/server api:8080;/server 127.0.0.1:8080;/' "$here/nginx.conf" > "$tmp/site.conf"
+for conf in nginx.conf nginx-legacy-client.conf; do
+sed 's/server api:8080;/server 127.0.0.1:8080;/' "$here/$conf" > "$tmp/site.conf"
 mkdir -p "$tmp/logs"
 cat > "$tmp/nginx.conf" <<CONF
 pid $tmp/nginx.pid;
@@ -20,4 +21,5 @@ http {
 }
 CONF
 nginx -t -q -c "$tmp/nginx.conf" -p "$tmp"
-echo "deploy/nginx.conf: nginx -t passed"
+echo "deploy/$conf: nginx -t passed"
+done
