@@ -53,6 +53,7 @@ public static class WibotApp
         });
         services.AddScoped<Wibot.Application.Tokens.TokenLedger>();
         services.AddScoped<Wibot.Application.Chat.ChatTurnService>();
+        services.AddSingleton<Wibot.Application.Analytics.AnalyticsCache>();
         services.AddValidatorsFromAssemblyContaining<LoginValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);

@@ -7,7 +7,7 @@ using Wibot.Domain.Users;
 
 namespace Wibot.Application.Safeguard;
 
-public sealed record SafeguardContext(string? TicketId, string? ClientName, string? Description);
+public sealed record SafeguardContext(JsonElement? TicketId, string? ClientName, string? Description);
 
 /// <summary>A Safeguard request as technicians and tool servers see it (contract fields, then the n8n-era client's aliases).</summary>
 public sealed record SafeguardRequestDto(
@@ -73,7 +73,7 @@ public static class SafeguardViews
             r.RequestId, r.Tool, arguments, r.Level.ToString(), StatusName(status), r.Reason, r.RequestedBy, r.RequestedFor,
             r.CreatedAt, r.ExpiresAt, r.DecidedBy, r.DecidedAt, r.Comment, canDecide,
             r.RequestId, r.Tool, r.Level.ToString(), remaining,
-            new SafeguardContext(Find(arguments, "ticket_id", "ticketId", "ticket"), Find(arguments, "client_name", "clientName", "client"), r.Reason),
+            new SafeguardContext(FindValue(arguments, "ticket_id", "ticketId", "ticket"), Find(arguments, "client_name", "clientName", "client"), r.Reason),
             r.DecidedBy, r.Comment);
     }
 
@@ -140,6 +140,20 @@ public static class SafeguardViews
 
                 break;
         }
+    }
+
+    /// <summary>The value as the tool server sent it (a ticket number stays a number).</summary>
+    private static JsonElement? FindValue(JsonElement arguments, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (arguments.TryGetProperty(name, out var value) && value.ValueKind is not JsonValueKind.Null and not JsonValueKind.Undefined)
+            {
+                return value.Clone();
+            }
+        }
+
+        return null;
     }
 
     private static string? Find(JsonElement arguments, params string[] names)

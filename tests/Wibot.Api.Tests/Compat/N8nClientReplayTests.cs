@@ -196,7 +196,7 @@ public sealed class N8nClientReplayTests(WibotFactory factory) : ApiTestBase(fac
         request.GetProperty("security_level").GetString().Should().Be("L3");
         Kind(request, "arguments", JsonValueKind.Object);
         Kind(request, "time_remaining_seconds", JsonValueKind.Number);
-        request.GetProperty("context").GetProperty("ticket_id").GetString().Should().Be("4521");
+        request.GetProperty("context").GetProperty("ticket_id").GetInt32().Should().Be(4521, "the ticket number keeps the type the tool server sent");
         request.GetProperty("context").GetProperty("client_name").GetString().Should().Be("Clinique du Parc");
         request.GetProperty("context").GetProperty("description").GetString().Should().Be("Ticket résolu");
         (await n0.PostAsync("/webhook/wibot/safeguard/approve", Json($$"""{"approval_id":"{{ids[0]}}","comment":""}"""))).StatusCode.Should().Be(HttpStatusCode.Forbidden);

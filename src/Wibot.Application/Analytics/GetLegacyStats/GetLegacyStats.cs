@@ -45,7 +45,7 @@ public sealed class GetLegacyStatsValidator : AbstractValidator<GetLegacyStatsQu
         RuleFor(x => x.Period).Must(p => p is "24h" or "7d" or "30d").WithMessage("period must be 24h, 7d or 30d.");
 }
 
-public sealed class GetLegacyStatsHandler(IWibotDbContext db, QuotaCalendar calendar, TimeProvider clock, IOptions<QuotaOptions> options)
+public sealed class GetLegacyStatsHandler(IWibotDbContext db, QuotaCalendar calendar, TimeProvider clock, IOptions<QuotaOptions> options, AnalyticsCache cache)
     : IQueryHandler<GetLegacyStatsQuery, LegacyStatsResponse>
 {
     private const string Sql = """
@@ -77,6 +77,11 @@ public sealed class GetLegacyStatsHandler(IWibotDbContext db, QuotaCalendar cale
     public async ValueTask<LegacyStatsResponse> Handle(GetLegacyStatsQuery query, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        if (cache.TryGet<LegacyStatsResponse>("legacy|" + query.Period, now, out var cached))
+        {
+            return cached;
+        }
+
         var days = query.Period switch { "24h" => 1, "7d" => 7, _ => 30 };
         var start = now.AddDays(-days);
         var parameters = new Dictionary<string, object>
@@ -114,7 +119,7 @@ public sealed class GetLegacyStatsHandler(IWibotDbContext db, QuotaCalendar cale
         }, cancellationToken);
 
         var percentage = quota == 0 ? 0 : (long)Math.Round(used * 100.0 / quota, MidpointRounding.AwayFromZero);
-        return new LegacyStatsResponse(query.Period, new LegacyStats(
+        var response = new LegacyStatsResponse(query.Period, new LegacyStats(
             new LegacyTokens(used, quota, percentage),
             new LegacyMessages(counts[0], counts[1], byDay),
             new LegacyModes(counts[2], counts[3], counts[4]),
@@ -122,5 +127,7 @@ public sealed class GetLegacyStatsHandler(IWibotDbContext db, QuotaCalendar cale
             new LegacyUsers(counts[7]),
             new LegacyFiles(counts[8], counts[9]),
             new LegacyRag(counts[10])));
+        cache.Set("legacy|" + query.Period, response, now);
+        return response;
     }
 }
