@@ -18,3 +18,6 @@ deploy/check-nginx.sh
 dotnet tool restore >/dev/null
 dotnet build Wibot.sln -c Release --nologo -v quiet
 dotnet test Wibot.sln -c Release --no-build --nologo
+
+# The web UI: typecheck, unit tests, build, and a real headless Chromium run against the Release API.
+scripts/test-web.sh

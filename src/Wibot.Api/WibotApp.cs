@@ -123,8 +123,8 @@ public static class WibotApp
         options.TypeInfoResolver = SuccessEnvelope.CreateResolver();
     }
 
-    /// <summary>Serves the built SPA (src/Wibot.Web/dist, or wwwroot when published) with a fallback to index.html.</summary>
-    private static void MapWebUi(WebApplication app)
+    /// <summary>Serves the built SPA (src/Wibot.Web/dist, or wwwroot when published): its files, then index.html for its own routes.</summary>
+    private static void UseWebUi(WebApplication app)
     {
         var root = ResolveWebRoot(app);
         if (root is null)
@@ -143,8 +143,22 @@ public static class WibotApp
                     : "no-cache";
             },
         });
-        app.MapFallbackToFile("{*path:regex(^(?!webhook/|health/|swagger).*$)}", "index.html", new StaticFileOptions { FileProvider = files })
-            .AllowAnonymous();
+        var index = Path.Combine(root, "index.html");
+        app.MapFallback(async context =>
+        {
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/webhook", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+                || path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase) || Path.HasExtension(path.Value))
+            {
+                // An unknown API route or a missing file stays a 404, never the SPA's page.
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            await context.Response.SendFileAsync(index);
+        }).AllowAnonymous();
     }
 
     private static string? ResolveWebRoot(WebApplication app)
@@ -179,6 +193,7 @@ public static class WibotApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
+        UseWebUi(app);
         app.UseSwagger();
         app.UseSwaggerUI(o =>
         {
@@ -186,10 +201,10 @@ public static class WibotApp
             o.RoutePrefix = "swagger";
         });
 
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
 
-        MapWebUi(app);
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapControllers();

@@ -85,11 +85,29 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 return Problem(StatusCodes.Status502BadGateway, "Language model error.", model.Message, ProblemTypes.ModelError);
             case JsonException:
                 return Problem(StatusCodes.Status400BadRequest, "Bad request.", "The request body is not valid JSON.", ProblemTypes.BadRequest);
+            case var db when IsDatabaseUnavailable(db):
+                context.Response.Headers.RetryAfter = "5";
+                return Problem(StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable.", "The database cannot be reached. Nothing was changed; retry in a few seconds.", ProblemTypes.Unavailable);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return Problem(499, "Client closed request.", "The client went away.", ProblemTypes.BadRequest);
             default:
                 return Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.", "The server could not complete the request. It has been logged.", ProblemTypes.Internal);
         }
+    }
+
+    /// <summary>PostgreSQL down or unreachable (connection refused, broken connection, pool exhausted on a dead server).</summary>
+    private static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException
+                || (e is Npgsql.PostgresException pg && pg.SqlState is "57P01" or "57P02" or "57P03" or "53300"))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static ProblemDetails Problem(int status, string title, string detail, string type) =>
@@ -126,4 +144,5 @@ internal static class ProblemTypes
     public const string ModelError = Base + "model-error";
     public const string ModelUnavailable = Base + "model-unavailable";
     public const string ModelTimeout = Base + "model-timeout";
+    public const string Unavailable = Base + "service-unavailable";
 }

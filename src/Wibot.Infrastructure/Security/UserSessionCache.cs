@@ -26,10 +26,21 @@ public sealed class UserSessionCache(NpgsqlDataSource dataSource, TimeProvider c
         }
 
         var now = clock.GetTimestamp();
-        if (!_entries.TryGetValue(userId, out var entry) || clock.GetElapsedTime(entry.ReadAt, now) > _ttl)
+        var known = _entries.TryGetValue(userId, out var entry);
+        if (!known || clock.GetElapsedTime(entry.ReadAt, now) > _ttl)
         {
-            entry = await LoadAsync(userId, ct);
-            _entries[userId] = entry;
+            try
+            {
+                entry = await LoadAsync(userId, ct);
+                _entries[userId] = entry;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+            {
+                // The database is unreachable: a token is not "invalid" because of it (that would log the
+                // client out). The last known state decides; with none, the request goes on and fails
+                // with a 503 at its first database access.
+                return !known || (entry.Exists && entry.IsActive && entry.Stamp == expected);
+            }
         }
 
         return entry.Exists && entry.IsActive && entry.Stamp == expected;

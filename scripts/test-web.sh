@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Web UI checks: typecheck, unit tests, production build, then a browser end-to-end run
+# against the Release build of the API (build it first: scripts/test.sh does).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+WEB="$ROOT/src/Wibot.Web"
+API_DLL="$ROOT/src/Wibot.Api/bin/Release/net10.0/Wibot.Api.dll"
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Installing Chromium (Debian package)..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+
+cd "$WEB"
+if [ ! -d node_modules ]; then npm ci --no-audit --no-fund; fi
+npm run typecheck
+npm run lint
+npm test
+npm run build
+cd "$ROOT"
+
+if [ ! -f "$API_DLL" ]; then
+  echo "Missing $API_DLL: build the API in Release first (dotnet build -c Release)." >&2
+  exit 1
+fi
+
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
+ADMIN_PASSWORD="Wb-$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 16)-a7Z!"
+DB_NAME="wibot_e2e_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+LOG_FILE="$(mktemp -t wibot-e2e-api.XXXXXX.log)"
+
+API_PID=""
+cleanup() {
+  if [ -n "$API_PID" ] && kill -0 "$API_PID" 2>/dev/null; then
+    kill "$API_PID" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$API_PID" 2>/dev/null || true
+  fi
+  # Drop the throw-away database from the local cluster the API provisioned.
+  if [ -s "$ROOT/.wibot/postgres.secret" ] && [ -s "$ROOT/.wibot/postgres.port" ] && command -v psql >/dev/null 2>&1; then
+    PGPASSWORD="$(cat "$ROOT/.wibot/postgres.secret")" psql -q -h 127.0.0.1 -p "$(cat "$ROOT/.wibot/postgres.port")" -U wibot -d postgres \
+      -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT INT TERM
+
+echo "Starting the API on port $PORT (database $DB_NAME, log $LOG_FILE)..."
+(
+  unset ConnectionStrings__Wibot
+  export ASPNETCORE_ENVIRONMENT=Production
+  export Jwt__Secret="$JWT_SECRET"
+  export Bootstrap__AdminUsername=admin
+  export Bootstrap__AdminPassword="$ADMIN_PASSWORD"
+  export Llm__Provider=offline
+  export Database__Local__Database="$DB_NAME"
+  export Web__RootPath="$WEB/dist"
+  exec dotnet "$API_DLL" --urls "http://127.0.0.1:$PORT"
+) >"$LOG_FILE" 2>&1 &
+API_PID=$!
+
+ready=""
+for _ in $(seq 1 120); do
+  if ! kill -0 "$API_PID" 2>/dev/null; then break; fi
+  code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health/ready" || true)"
+  if [ "$code" = "200" ]; then ready=1; break; fi
+  sleep 1
+done
+if [ -z "$ready" ]; then
+  echo "The API did not become ready within 120 s. Last log lines:" >&2
+  tail -n 40 "$LOG_FILE" >&2 || true
+  exit 1
+fi
+echo "API ready."
+
+status=0
+WIBOT_URL="http://127.0.0.1:$PORT" WIBOT_ADMIN_USER=admin WIBOT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+  node "$WEB/e2e/run.mjs" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "End-to-end test failed (exit $status). Last API log lines:" >&2
+  tail -n 40 "$LOG_FILE" >&2 || true
+fi
+exit "$status"

@@ -1,0 +1,121 @@
+import { Fragment, useState, type ReactNode } from 'react';
+import { parseMarkdown, type Block, type Inline } from '../../lib/markdown';
+
+function renderInline(nodes: Inline[]): ReactNode[] {
+  return nodes.map((node, index) => {
+    switch (node.kind) {
+      case 'text':
+        return <Fragment key={index}>{node.text}</Fragment>;
+      case 'code':
+        return <code key={index}>{node.text}</code>;
+      case 'strong':
+        return <strong key={index}>{renderInline(node.children)}</strong>;
+      case 'em':
+        return <em key={index}>{renderInline(node.children)}</em>;
+      case 'link':
+        return (
+          <a key={index} href={node.href} target="_blank" rel="noopener noreferrer">
+            {renderInline(node.children)}
+          </a>
+        );
+      case 'br':
+        return <br key={index} />;
+    }
+  });
+}
+
+function CodeBlock({ lang, text }: { lang: string; text: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch {
+      // Clipboard API refused (insecure context): fall back to a hidden textarea.
+      const area = document.createElement('textarea');
+      area.value = text;
+      area.setAttribute('readonly', '');
+      area.style.position = 'fixed';
+      area.style.opacity = '0';
+      document.body.appendChild(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+    }
+    setCopied(true);
+    window.setTimeout(() => setCopied(false), 2000);
+  };
+  return (
+    <div className="md-code">
+      <div className="md-code__bar">
+        <span className="md-code__lang">{lang || 'code'}</span>
+        <button type="button" className="btn btn--ghost btn--small" onClick={() => void copy()} aria-label="Copier le code">
+          {copied ? 'Copié ✓' : 'Copier'}
+        </button>
+      </div>
+      <pre>
+        <code>{text}</code>
+      </pre>
+    </div>
+  );
+}
+
+function renderBlocks(blocks: Block[]): ReactNode[] {
+  return blocks.map((block, index) => {
+    switch (block.kind) {
+      case 'paragraph':
+        return <p key={index}>{renderInline(block.children)}</p>;
+      case 'heading': {
+        const Tag = `h${Math.min(6, block.level + 2)}` as 'h3' | 'h4' | 'h5' | 'h6';
+        return <Tag key={index}>{renderInline(block.children)}</Tag>;
+      }
+      case 'code':
+        return <CodeBlock key={index} lang={block.lang} text={block.text} />;
+      case 'list': {
+        const items = block.items.map((item, i) => <li key={i}>{renderInline(item)}</li>);
+        return block.ordered ? (
+          <ol key={index} start={block.start}>
+            {items}
+          </ol>
+        ) : (
+          <ul key={index}>{items}</ul>
+        );
+      }
+      case 'quote':
+        return <blockquote key={index}>{renderBlocks(block.children)}</blockquote>;
+      case 'rule':
+        return <hr key={index} />;
+      case 'table':
+        return (
+          <div key={index} className="md-table">
+            <table>
+              <thead>
+                <tr>
+                  {block.header.map((cell, c) => (
+                    <th key={c} scope="col" style={{ textAlign: block.align[c] ?? undefined }}>
+                      {renderInline(cell)}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {block.rows.map((row, r) => (
+                  <tr key={r}>
+                    {row.map((cell, c) => (
+                      <td key={c} style={{ textAlign: block.align[c] ?? undefined }}>
+                        {renderInline(cell)}
+                      </td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        );
+    }
+  });
+}
+
+/** Renders Markdown safely: every piece of text goes through React, never through innerHTML. */
+export function Markdown({ source }: { source: string }) {
+  return <div className="markdown">{renderBlocks(parseMarkdown(source))}</div>;
+}

@@ -1,0 +1,109 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { installMemoryStorage } from '../../../lib/test-storage';
+import { ApiError } from '../../../lib/api-client';
+import { checkAttachment } from './attachments';
+import { sendChat, type ChatStreamHandlers } from './chat';
+
+function sseResponse(text: string): Response {
+  return new Response(text, { status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } });
+}
+
+function recorder() {
+  const calls: string[] = [];
+  const handlers: ChatStreamHandlers = {
+    onMeta: (m) => calls.push(`meta:${m.conversation_id}`),
+    onDelta: (t) => calls.push(`delta:${t}`),
+    onSources: (s) => calls.push(`sources:${s.length}`),
+    onDone: (d) => calls.push(`done:${d.tokens_used}`),
+  };
+  return { calls, handlers };
+}
+
+describe('sendChat', () => {
+  let fetchMock: ReturnType<typeof vi.fn>;
+  beforeEach(() => {
+    installMemoryStorage();
+    fetchMock = vi.fn();
+    vi.stubGlobal('fetch', fetchMock);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('streams meta, deltas, sources and done in order, asking for text/event-stream', async () => {
+    fetchMock.mockResolvedValue(
+      sseResponse(
+        'event: meta\ndata: {"conversation_id":"c1","message_id":"m1"}\n\nevent: delta\ndata: {"text":"Bon"}\n\nevent: delta\ndata: {"text":"jour"}\n\nevent: sources\ndata: [{"document":"d","title":"t","path":"p","score":1}]\n\nevent: done\ndata: {"tokens_used":5,"tokens_remaining":95}\n\n',
+      ),
+    );
+    const { calls, handlers } = recorder();
+    await sendChat({ message: 'Salut', mode: 'code' }, handlers);
+    expect(calls).toEqual(['meta:c1', 'delta:Bon', 'delta:jour', 'sources:1', 'done:5']);
+    const init = (fetchMock.mock.calls[0] as [string, RequestInit])[1];
+    expect((init.headers as Record<string, string>).Accept).toBe('text/event-stream');
+    expect(JSON.parse(init.body as string)).toEqual({ message: 'Salut', mode: 'code' });
+  });
+
+  it('sends multipart/form-data when a file is attached', async () => {
+    fetchMock.mockResolvedValue(sseResponse('event: done\ndata: {}\n\n'));
+    const file = new File(['ERROR x'], 'incident.log', { type: 'text/plain' });
+    await sendChat({ message: 'Analyse', mode: 'flash', conversationId: 'c9', file }, recorder().handlers);
+    const body = (fetchMock.mock.calls[0] as [string, RequestInit])[1].body as FormData;
+    expect(body).toBeInstanceOf(FormData);
+    expect(body.get('message')).toBe('Analyse');
+    expect(body.get('mode')).toBe('flash');
+    expect(body.get('conversation_id')).toBe('c9');
+    expect((body.get('file') as File).name).toBe('incident.log');
+  });
+
+  it('turns an `event: error` into an ApiError carrying the status and detail', async () => {
+    fetchMock.mockResolvedValue(
+      sseResponse('event: meta\ndata: {"conversation_id":"c1"}\n\nevent: error\ndata: {"status":504,"title":"Timeout","detail":"Le modèle n\'a pas répondu."}\n\n'),
+    );
+    const error = (await sendChat({ message: 'x', mode: 'flash' }, recorder().handlers).catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(504);
+    expect(error.detail).toBe("Le modèle n'a pas répondu.");
+  });
+
+  it('reports a stream that ends without `done` as an interrupted answer', async () => {
+    fetchMock.mockResolvedValue(sseResponse('event: delta\ndata: {"text":"a"}\n\n'));
+    await expect(sendChat({ message: 'x', mode: 'flash' }, recorder().handlers)).rejects.toMatchObject({ status: 502 });
+  });
+
+  it('accepts a plain JSON answer when the server does not stream', async () => {
+    fetchMock.mockResolvedValue(
+      new Response(JSON.stringify({ success: true, response: 'Réponse', conversation_id: 'c2', message_id: 'm', tokens_used: 3, tokens_remaining: 7, sources: [] }), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      }),
+    );
+    const { calls, handlers } = recorder();
+    await sendChat({ message: 'x', mode: 'redaction' }, handlers);
+    expect(calls).toEqual(['meta:c2', 'delta:Réponse', 'sources:0', 'done:3']);
+  });
+
+  it('rejects a quota-exceeded problem before any stream', async () => {
+    fetchMock.mockResolvedValue(
+      new Response(JSON.stringify({ type: 'https://wibot.widip.fr/problems/quota-exceeded', title: 'Quota', status: 429 }), {
+        status: 429,
+        headers: { 'Content-Type': 'application/problem+json' },
+      }),
+    );
+    const error = (await sendChat({ message: 'x', mode: 'flash' }, recorder().handlers).catch((e: unknown) => e)) as ApiError;
+    expect(error.isQuotaExceeded).toBe(true);
+  });
+});
+
+describe('checkAttachment', () => {
+  it('accepts logs, code and documents up to 10 MB', () => {
+    expect(checkAttachment(new File(['x'], 'incident.log'))).toBeNull();
+    expect(checkAttachment(new File(['x'], 'script.PS1'))).toBeNull();
+    expect(checkAttachment(new File(['x'], 'rapport.docx'))).toBeNull();
+  });
+
+  it('refuses other types, empty files and files over 10 MB', () => {
+    expect(checkAttachment(new File(['MZ'], 'outil.exe'))).toMatch(/Type de fichier refusé/);
+    expect(checkAttachment(new File([], 'vide.txt'))).toMatch(/vide/);
+    const big = new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'gros.log');
+    expect(checkAttachment(big)).toMatch(/10 Mo/);
+  });
+});

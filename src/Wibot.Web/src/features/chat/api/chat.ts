@@ -1,0 +1,118 @@
+import { ApiError, apiFetch, apiRequest } from '../../../lib/api-client';
+import type { ChatResponse, ChatSource, MessagesResponse } from '../../../lib/schemas';
+import { readSseStream } from '../../../lib/sse';
+
+export type ChatMode = 'flash' | 'code' | 'redaction';
+
+export const CHAT_MODES: { value: ChatMode; label: string; hint: string }[] = [
+  { value: 'flash', label: 'Flash', hint: 'Réponses courtes et directes' },
+  { value: 'code', label: 'Code', hint: 'Aide au développement et aux scripts' },
+  { value: 'redaction', label: 'Rédaction', hint: 'Rédaction professionnelle' },
+];
+
+export function getMessages(conversationId: string, signal?: AbortSignal): Promise<MessagesResponse> {
+  return apiFetch<MessagesResponse>(`/webhook/wibot/messages/${encodeURIComponent(conversationId)}`, { signal });
+}
+
+export interface ChatRequest {
+  message: string;
+  mode: ChatMode;
+  conversationId?: string | null;
+  file?: File | null;
+}
+
+export interface ChatStreamHandlers {
+  onMeta: (meta: { conversation_id: string; message_id?: string }) => void;
+  onDelta: (text: string) => void;
+  onSources: (sources: ChatSource[]) => void;
+  onDone: (done: { tokens_used?: number; tokens_remaining?: number }) => void;
+}
+
+function parseJson<T>(data: string): T | null {
+  try {
+    return JSON.parse(data) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Sends a chat message and streams the answer (Server-Sent Events read with fetch).
+ * A server that answers plain JSON instead is handled the same way, in one step.
+ * Throws ApiError for an HTTP error or an `event: error` in the stream.
+ */
+export async function sendChat(request: ChatRequest, handlers: ChatStreamHandlers, signal?: AbortSignal): Promise<void> {
+  let body: FormData | Record<string, string>;
+  if (request.file) {
+    const form = new FormData();
+    form.append('message', request.message);
+    form.append('mode', request.mode);
+    if (request.conversationId) form.append('conversation_id', request.conversationId);
+    form.append('file', request.file, request.file.name);
+    body = form;
+  } else {
+    body = { message: request.message, mode: request.mode };
+    if (request.conversationId) body.conversation_id = request.conversationId;
+  }
+
+  const response = await apiRequest('/webhook/wibot/chat', {
+    method: 'POST',
+    body,
+    headers: { Accept: 'text/event-stream' },
+    signal,
+  });
+
+  const contentType = response.headers.get('Content-Type') ?? '';
+  if (!contentType.includes('text/event-stream')) {
+    const answer = (await response.json()) as ChatResponse;
+    if (answer.conversation_id) handlers.onMeta({ conversation_id: answer.conversation_id, message_id: answer.message_id });
+    handlers.onDelta(answer.response ?? '');
+    handlers.onSources(answer.sources ?? []);
+    handlers.onDone({ tokens_used: answer.tokens_used, tokens_remaining: answer.tokens_remaining });
+    return;
+  }
+
+  let streamError: ApiError | null = null;
+  let finished = false;
+  await readSseStream(response, (event) => {
+    if (streamError) return;
+    switch (event.event) {
+      case 'meta': {
+        const meta = parseJson<{ conversation_id?: string; message_id?: string }>(event.data);
+        if (meta?.conversation_id) handlers.onMeta({ conversation_id: meta.conversation_id, message_id: meta.message_id });
+        break;
+      }
+      case 'delta': {
+        const delta = parseJson<{ text?: string }>(event.data);
+        if (delta?.text) handlers.onDelta(delta.text);
+        break;
+      }
+      case 'sources': {
+        const sources = parseJson<ChatSource[] | { sources?: ChatSource[] }>(event.data);
+        handlers.onSources(Array.isArray(sources) ? sources : (sources?.sources ?? []));
+        break;
+      }
+      case 'done': {
+        finished = true;
+        handlers.onDone(parseJson<{ tokens_used?: number; tokens_remaining?: number }>(event.data) ?? {});
+        break;
+      }
+      case 'error': {
+        const problem = parseJson<{ status?: number; title?: string; detail?: string; type?: string }>(event.data) ?? {};
+        streamError = new ApiError({
+          status: problem.status ?? 502,
+          title: problem.title ?? 'Erreur du modèle de langage',
+          detail: problem.detail,
+          type: problem.type,
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  });
+  if (streamError) throw streamError;
+  if (!finished) {
+    throw new ApiError({ status: 502, title: 'Réponse interrompue', detail: 'La réponse a été interrompue avant la fin. Réessayez.' });
+  }
+}
