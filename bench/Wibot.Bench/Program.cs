@@ -196,6 +196,7 @@ internal static partial class Program
                        now() - ((n * 37) % (60 * 24 * 90) || ' minutes')::interval, false, 0, 0
                 FROM (SELECT conversation_id, row_number() OVER () AS rn FROM conversations) c
                 CROSS JOIN LATERAL generate_series(1, {totalMessages / 20000}) n;
+                UPDATE conversations SET message_count = {totalMessages / 20000};
                 ANALYZE;
                 """;
             await using var cmd = new NpgsqlCommand(sql, c) { CommandTimeout = 900 };

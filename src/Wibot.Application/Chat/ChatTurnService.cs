@@ -125,7 +125,7 @@ public sealed class ChatTurnService(
             var names = texts.Count == 0 ? null : string.Join(", ", texts.Select(t => t.FileName));
             var type = texts.Count switch { 0 => null, 1 => texts[0].MediaType, _ => "multiple" };
             db.Messages.Add(Message.FromUser(conversation.Id, message, mode, now, names, type, texts.Count));
-            conversation.Touch(now);
+            conversation.RecordMessage(now);
             await db.SaveChangesAsync(ct);
         }
         catch (ConflictException) when (conversationId is not null)
@@ -150,7 +150,7 @@ public sealed class ChatTurnService(
         var now = clock.GetUtcNow();
         var answer = Message.FromAssistant(turn.ConversationId, text, turn.Mode, (int)Math.Min(tokens, int.MaxValue), turn.Sources.Count, now, turn.AnswerId);
         db.Messages.Add(answer);
-        turn.Conversation.Touch(now);
+        turn.Conversation.RecordMessage(now);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         var remaining = await ledger.SettleAsync(turn.Reservation, tokens, ct);

@@ -21,6 +21,9 @@ public sealed class Conversation
 
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>Messages in the conversation, both roles (kept with each message so lists need no count).</summary>
+    public int MessageCount { get; private set; }
+
     public static Conversation Start(int ownerId, string? title, DateTimeOffset now, Guid? id = null)
     {
         if (id == Guid.Empty)
@@ -58,6 +61,13 @@ public sealed class Conversation
     {
         Title = NormalizeTitle(title);
         UpdatedAt = now;
+    }
+
+    /// <summary>Records a new message: one more in the count, and the conversation's last activity.</summary>
+    public void RecordMessage(DateTimeOffset now)
+    {
+        MessageCount++;
+        Touch(now);
     }
 
     public void Touch(DateTimeOffset now)

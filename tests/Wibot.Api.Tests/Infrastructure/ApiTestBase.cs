@@ -61,7 +61,7 @@ public abstract class ApiTestBase(WibotFactory factory) : IAsyncLifetime
             db.Messages.Add(m.Role == MessageRole.User
                 ? Message.FromUser(conversation.Id, m.Content ?? "question", m.Mode, m.At, m.Attachments > 0 ? "file.log" : null, m.Attachments > 0 ? "text/plain" : null, m.Attachments)
                 : Message.FromAssistant(conversation.Id, m.Content ?? "answer", m.Mode, m.Tokens, m.Sources, m.At));
-            conversation.Touch(m.At);
+            conversation.RecordMessage(m.At);
         }
 
         await db.SaveChangesAsync();

@@ -28,7 +28,7 @@ public sealed class GetConversationsHandler(IWibotDbContext db) : IQueryHandler<
         var items = await q
             .OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id)
             .Take(query.Limit)
-            .Select(c => new ConversationDto(c.Id, c.Title, c.CreatedAt, c.UpdatedAt, db.Messages.Count(m => m.ConversationId == c.Id)))
+            .Select(c => new ConversationDto(c.Id, c.Title, c.CreatedAt, c.UpdatedAt, c.MessageCount))
             .ToListAsync(cancellationToken);
         return new ConversationsResponse(items, items.Count == query.Limit ? items[^1].UpdatedAt : null);
     }

@@ -14,29 +14,29 @@ public sealed class GetMessagesHandler(IWibotDbContext db) : IQueryHandler<GetMe
 {
     public async ValueTask<MessagesResponse> Handle(GetMessagesQuery query, CancellationToken cancellationToken)
     {
-        // One round trip: the ownership check is part of the query, and an empty result is told
-        // apart from "not yours" by the conversation row that comes along.
-        var rows = await db.Conversations.AsNoTracking()
-            .Where(c => c.Id == query.ConversationId && c.UserId == query.UserId)
-            .Select(c => new
-            {
-                Messages = db.Messages
-                    .Where(m => m.ConversationId == c.Id)
-                    .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
-                    .Select(m => new MessageDto(
-                        m.Id,
-                        m.Role == MessageRole.Assistant ? "assistant" : "user",
-                        m.Content,
-                        m.Mode == ChatMode.Code ? "code" : m.Mode == ChatMode.Redaction ? "redaction" : "flash",
-                        m.TokensUsed,
-                        m.CreatedAt,
-                        m.HasAttachment,
-                        m.AttachmentName,
-                        m.AttachmentType))
-                    .ToList(),
-            })
-            .FirstOrDefaultAsync(cancellationToken)
-            ?? throw new NotFoundException("Conversation");
-        return new MessagesResponse(query.ConversationId, rows.Messages);
+        // One query in the common case: the caller's ownership is part of the join; only an empty
+        // answer needs a second look to tell "no messages yet" from "not yours" (404).
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == query.ConversationId
+                && db.Conversations.Any(c => c.Id == query.ConversationId && c.UserId == query.UserId))
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+            .Select(m => new MessageDto(
+                m.Id,
+                m.Role == MessageRole.Assistant ? "assistant" : "user",
+                m.Content,
+                m.Mode == ChatMode.Code ? "code" : m.Mode == ChatMode.Redaction ? "redaction" : "flash",
+                m.TokensUsed,
+                m.CreatedAt,
+                m.HasAttachment,
+                m.AttachmentName,
+                m.AttachmentType))
+            .ToListAsync(cancellationToken);
+        if (messages.Count == 0
+            && !await db.Conversations.AnyAsync(c => c.Id == query.ConversationId && c.UserId == query.UserId, cancellationToken))
+        {
+            throw new NotFoundException("Conversation");
+        }
+
+        return new MessagesResponse(query.ConversationId, messages);
     }
 }

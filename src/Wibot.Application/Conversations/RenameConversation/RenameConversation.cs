@@ -27,7 +27,6 @@ public sealed class RenameConversationHandler(IWibotDbContext db, TimeProvider c
             ?? throw new NotFoundException("Conversation");
         conversation.Rename(command.Title, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        var count = await db.Messages.CountAsync(m => m.ConversationId == conversation.Id, cancellationToken);
-        return new ConversationResponse(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, count);
+        return new ConversationResponse(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, conversation.MessageCount);
     }
 }

@@ -90,6 +90,10 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("MessageCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("message_count");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(200)
