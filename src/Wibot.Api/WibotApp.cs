@@ -30,6 +30,18 @@ public static class WibotApp
     private static void ConfigureServices(WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        if (!builder.Environment.IsDevelopment())
+        {
+            // Structured logs in production: one JSON object per line, scopes included.
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
+
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
