@@ -436,21 +436,39 @@ internal static partial class Program
     {
         var docs = _quick ? 1_000 : 10_000;
         var root = Path.Combine(Path.GetTempPath(), $"wibot-bench-scale-{Guid.NewGuid():N}");
-        var words = ("imprimante réseau serveur sauvegarde messagerie pare-feu routeur commutateur VLAN annuaire utilisateur mot de passe " +
-                     "certificat licence poste portable tablette scanner badge téléphone onduleur baie stockage NAS restauration incident " +
-                     "procédure clinique EHPAD infirmière dossier patient logiciel mise à jour correctif sécurité antivirus VPN Wi-Fi DNS DHCP " +
-                     "GPO partage droits quota boîte lettres calendrier Teams Outlook Exchange domaine contrôleur réplication journal erreur").Split(' ');
+        // Vocabulary and its frequencies taken from the knowledge base itself, drawn with a Zipf law,
+        // so that the generated corpus has rare and common words like real documentation.
+        var text = string.Join(' ', Directory.EnumerateFiles(Path.Combine(repo, "bench", "rag", "corpus"), "*.md", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(Path.Combine(repo, "rag-documents"), "*.md", SearchOption.AllDirectories)).Select(File.ReadAllText));
+        var words = WordRegex().Matches(text).Select(m => m.Value.ToLowerInvariant()).GroupBy(w => w)
+            .OrderByDescending(g => g.Count()).Select(g => g.Key).ToArray();
+        var weights = words.Select((_, i) => 1.0 / (i + 1)).ToArray();
+        var cumulative = new double[weights.Length];
+        var total = 0.0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            total += weights[i];
+            cumulative[i] = total;
+        }
+
         var rng = new Random(42);
+        string Word()
+        {
+            var x = rng.NextDouble() * total;
+            var i = Array.BinarySearch(cumulative, x);
+            return words[i < 0 ? ~i : i];
+        }
+
         for (var d = 0; d < docs; d++)
         {
             var sb = new StringBuilder();
-            sb.Append(CultureInfo.InvariantCulture, $"# Document {d} {words[rng.Next(words.Length)]} {words[rng.Next(words.Length)]}\n\n## Metadata\n- Type: procedure\n- Tags: {words[rng.Next(words.Length)]}, {words[rng.Next(words.Length)]}\n- Client: Client {d % 50}\n\n## Contenu\n");
+            sb.Append(CultureInfo.InvariantCulture, $"# Document {d} {Word()} {Word()} {Word()}\n\n## Metadata\n- Type: procedure\n- Tags: {Word()}, {Word()}\n- Client: Client {d % 50}\n\n## Contenu\n");
             for (var s = 0; s < 10; s++)
             {
-                sb.Append(CultureInfo.InvariantCulture, $"\n### Section {s} {words[rng.Next(words.Length)]}\n");
+                sb.Append(CultureInfo.InvariantCulture, $"\n### Section {s} {Word()} {Word()}\n");
                 for (var w = 0; w < 120; w++)
                 {
-                    sb.Append(words[rng.Next(words.Length)]).Append(w % 15 == 14 ? ".\n" : " ");
+                    sb.Append(Word()).Append(w % 15 == 14 ? ".\n" : " ");
                 }
             }
 
@@ -473,14 +491,13 @@ internal static partial class Program
             var added = ingest.GetProperty("added").GetInt32();
             var chunks = ingest.GetProperty("chunks").GetInt32();
             var lua = Path.GetTempFileName();
-            await File.WriteAllTextAsync(lua, """
-                local queries = { "imprimante bloquee", "reinitialiser mot de passe annuaire", "sauvegarde NAS restauration", "VPN ne se connecte pas",
-                  "boite aux lettres pleine outlook", "certificat expire", "mise a jour antivirus", "wifi clinique", "erreur replication controleur domaine",
-                  "onduleur baie stockage", "badge scanner", "droits partage GPO" }
+            var questions = JsonSerializer.Deserialize<List<Question>>(await File.ReadAllTextAsync(Path.Combine(repo, "bench", "rag", "questions.json")))!;
+            var luaQueries = string.Join(", ", questions.Select(q => "\"" + Uri.EscapeDataString(q.question) + "\""));
+            await File.WriteAllTextAsync(lua, "local queries = { " + luaQueries + " }\n" + """
                 local i = 0
                 request = function()
                   i = i + 1
-                  return wrk.format("GET", "/webhook/wibot/rag/search?limit=10&q=" .. queries[(i % #queries) + 1]:gsub(" ", "%%20"))
+                  return wrk.format("GET", "/webhook/wibot/rag/search?limit=10&q=" .. queries[(i % #queries) + 1])
                 end
                 """);
             var sb = new StringBuilder("## RAG at scale\n\n");
@@ -643,6 +660,9 @@ internal static partial class Program
 
     [GeneratedRegex(@"tps = ([\d.]+)")]
     private static partial Regex Tps();
+
+    [GeneratedRegex(@"\p{L}{3,}")]
+    private static partial Regex WordRegex();
 
     [GeneratedRegex(@"VmHWM:\s+(\d+) kB")]
     private static partial Regex VmHwm();

@@ -25,7 +25,34 @@ public sealed class AnalyticsCache
         return false;
     }
 
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _inFlight = new();
+
     public void Clear() => _entries.Clear();
+
+    /// <summary>
+    /// The cached answer, or one computation shared by every caller that misses at the same moment
+    /// (no stampede of identical scans when the entry expires under load).
+    /// </summary>
+    public async Task<T> GetOrComputeAsync<T>(string key, DateTimeOffset now, Func<Task<T>> compute)
+        where T : class
+    {
+        if (TryGet<T>(key, now, out var cached))
+        {
+            return cached;
+        }
+
+        var lazy = _inFlight.GetOrAdd(key, _ => new Lazy<Task<object>>(async () => await compute()));
+        try
+        {
+            var value = (T)await lazy.Value;
+            Set(key, value, now);
+            return value;
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<string, Lazy<Task<object>>>(key, lazy));
+        }
+    }
 
     public void Set(string key, object value, DateTimeOffset now)
     {

@@ -24,13 +24,23 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
     private static readonly string[] Extensions = [".md", ".markdown", ".txt", ".mdx"];
 
     private const string SearchSql = """
-        WITH lex AS (
-            SELECT CASE WHEN EXISTS (SELECT 1 FROM rag_terms t WHERE t.term = l.lexeme) THEN l.lexeme
-                        ELSE (SELECT t.term FROM rag_terms t WHERE t.term % l.lexeme ORDER BY t.term <-> l.lexeme LIMIT 1) END AS term
+        WITH corrected AS (
+            SELECT coalesce(exact.term, near.term) AS term, coalesce(exact.ndoc, near.ndoc) AS ndoc
             FROM unnest(tsvector_to_array(to_tsvector('wibot_fr', @q))) AS l(lexeme)
+            LEFT JOIN rag_terms exact ON exact.term = l.lexeme
+            LEFT JOIN LATERAL (SELECT t.term, t.ndoc FROM rag_terms t WHERE exact.term IS NULL AND t.term % l.lexeme
+                               ORDER BY t.term <-> l.lexeme LIMIT 1) near ON true
+        ), lex AS (
+            -- In a large index, a term found in a fifth of all chunks says little and costs much:
+            -- it is left out, unless every term of the question is that common.
+            SELECT DISTINCT term FROM corrected
+            WHERE term IS NOT NULL
+              AND (ndoc <= greatest(2000, 0.2 * (SELECT reltuples FROM pg_class WHERE oid = 'rag_chunks'::regclass))
+                   OR NOT EXISTS (SELECT 1 FROM corrected c2 WHERE c2.term IS NOT NULL
+                                  AND c2.ndoc <= greatest(2000, 0.2 * (SELECT reltuples FROM pg_class WHERE oid = 'rag_chunks'::regclass))))
         ), q AS (
             SELECT to_tsquery('simple', string_agg(quote_literal(term) || CASE WHEN length(term) >= 4 THEN ':*' ELSE '' END, ' | ')) AS query
-            FROM (SELECT DISTINCT term FROM lex WHERE term IS NOT NULL) terms
+            FROM lex
         ), hits AS (
             SELECT c.chunk_id, c.document_id, ts_rank_cd('{0.15, 0.3, 0.6, 1.0}', c.tsv, q.query, 1) AS rank
             FROM rag_chunks c
@@ -240,7 +250,8 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
         }
 
         await using (var terms = new NpgsqlCommand(
-            "INSERT INTO rag_terms (term) SELECT word FROM ts_stat(format('SELECT tsv FROM rag_chunks WHERE document_id = %s', $1::bigint)) ON CONFLICT DO NOTHING",
+            "INSERT INTO rag_terms (term, ndoc) SELECT word, ndoc FROM ts_stat(format('SELECT tsv FROM rag_chunks WHERE document_id = %s', $1::bigint)) " +
+            "ON CONFLICT (term) DO UPDATE SET ndoc = rag_terms.ndoc + EXCLUDED.ndoc",
             connection, transaction))
         {
             terms.Parameters.Add(new NpgsqlParameter { Value = id });

@@ -100,12 +100,9 @@ public sealed class GetAnalyticsHandler(IWibotDbContext db, QuotaCalendar calend
         var byMode = new List<ModeFigures>();
         var top = new List<TopUser>();
         var quotas = new List<UserQuota>();
-        var cacheKey = $"{from:yyyy-MM-dd}|{to:yyyy-MM-dd}";
-        if (cache.TryGet<AnalyticsResponse>("analytics|" + cacheKey, now, out var cached))
+        var cacheKey = $"analytics|{from:yyyy-MM-dd}|{to:yyyy-MM-dd}";
+        return await cache.GetOrComputeAsync(cacheKey, now, async () =>
         {
-            return cached;
-        }
-
         await SqlBatch.RunAsync(db, Sql, parameters, async reader =>
         {
             await reader.ReadAsync(cancellationToken);
@@ -131,9 +128,8 @@ public sealed class GetAnalyticsHandler(IWibotDbContext db, QuotaCalendar calend
             }
         }, cancellationToken);
 
-        var response = new AnalyticsResponse(new AnalyticsPeriod(from, to), totals, byDay, byMode, top, quotas);
-        cache.Set("analytics|" + cacheKey, response, now);
-        return response;
+        return new AnalyticsResponse(new AnalyticsPeriod(from, to), totals, byDay, byMode, top, quotas);
+        });
     }
 
     private static List<System.Text.Json.JsonElement[]> Rows(System.Data.Common.DbDataReader reader, int ordinal)

@@ -77,11 +77,11 @@ public sealed class GetLegacyStatsHandler(IWibotDbContext db, QuotaCalendar cale
     public async ValueTask<LegacyStatsResponse> Handle(GetLegacyStatsQuery query, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (cache.TryGet<LegacyStatsResponse>("legacy|" + query.Period, now, out var cached))
-        {
-            return cached;
-        }
+        return await cache.GetOrComputeAsync("legacy|" + query.Period, now, () => ComputeAsync(query, now, cancellationToken));
+    }
 
+    private async Task<LegacyStatsResponse> ComputeAsync(GetLegacyStatsQuery query, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var days = query.Period switch { "24h" => 1, "7d" => 7, _ => 30 };
         var start = now.AddDays(-days);
         var parameters = new Dictionary<string, object>
@@ -127,7 +127,6 @@ public sealed class GetLegacyStatsHandler(IWibotDbContext db, QuotaCalendar cale
             new LegacyUsers(counts[7]),
             new LegacyFiles(counts[8], counts[9]),
             new LegacyRag(counts[10])));
-        cache.Set("legacy|" + query.Period, response, now);
         return response;
     }
 }
