@@ -205,6 +205,21 @@ public static class WibotApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 
+        app.Use(static (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "same-origin";
+            headers.XFrameOptions = "DENY";
+            if (!context.Request.Path.StartsWithSegments("/swagger", StringComparison.OrdinalIgnoreCase))
+            {
+                // The SPA loads only its own scripts; styles may be inline (React style attributes).
+                headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+                    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'";
+            }
+
+            return next(context);
+        });
         UseWebUi(app);
         app.UseSwagger();
         app.UseSwaggerUI(o =>

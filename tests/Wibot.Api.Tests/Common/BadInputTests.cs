@@ -63,6 +63,16 @@ public sealed class BadInputTests(WibotFactory factory) : ApiTestBase(factory)
     }
 
     [Fact]
+    public async Task Responses_CarrySecurityHeaders()
+    {
+        var response = await Client.GetAsync("/health/live");
+
+        response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+        response.Headers.GetValues("X-Frame-Options").Should().Equal("DENY");
+        response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("default-src 'self'").And.Contain("frame-ancestors 'none'");
+    }
+
+    [Fact]
     public async Task Swagger_DocumentsBearerAuthAndTheLoginRoute()
     {
         var response = await Client.GetAsync("/swagger/v1/swagger.json");
