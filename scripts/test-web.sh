@@ -44,8 +44,11 @@ cleanup() {
     kill -9 "$API_PID" 2>/dev/null || true
   fi
   # Drop the throw-away database from the local cluster the API provisioned.
-  if [ -s "$ROOT/.wibot/postgres.secret" ] && [ -s "$ROOT/.wibot/postgres.port" ] && command -v psql >/dev/null 2>&1; then
-    PGPASSWORD="$(cat "$ROOT/.wibot/postgres.secret")" psql -q -h 127.0.0.1 -p "$(cat "$ROOT/.wibot/postgres.port")" -U wibot -d postgres \
+  # The cluster listens on 55432 unless that port was taken (then postgres.port remembers the one used).
+  local pg_port=55432
+  if [ -s "$ROOT/.wibot/postgres.port" ]; then pg_port="$(cat "$ROOT/.wibot/postgres.port")"; fi
+  if [ -s "$ROOT/.wibot/postgres.secret" ] && command -v psql >/dev/null 2>&1; then
+    PGPASSWORD="$(cat "$ROOT/.wibot/postgres.secret")" psql -q -h 127.0.0.1 -p "$pg_port" -U wibot -d postgres \
       -c "DROP DATABASE IF EXISTS \"$DB_NAME\" WITH (FORCE)" >/dev/null 2>&1 || true
   fi
 }

@@ -88,10 +88,11 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
         Response.Headers["X-Accel-Buffering"] = "no";
         await Response.WriteAsync(": connected\n\n", ct);
         await Response.Body.FlushAsync(ct);
-        var stream = signals.SubscribeAsync(ct).GetAsyncEnumerator(ct);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var stream = signals.SubscribeAsync(stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = stream.MoveNextAsync().AsTask();
         try
         {
-            var next = stream.MoveNextAsync().AsTask();
             while (!ct.IsCancellationRequested)
             {
                 var done = await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(15), ct));
@@ -120,6 +121,16 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
         }
         finally
         {
+            // An async iterator cannot be disposed while a MoveNext is pending: stop it first.
+            await stop.CancelAsync();
+            try
+            {
+                await next;
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
             await stream.DisposeAsync();
         }
     }

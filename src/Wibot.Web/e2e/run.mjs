@@ -16,6 +16,7 @@ const START_PATH = process.env.WIBOT_E2E_START_PATH ?? '/';
 
 const TECH_USER = 'tech.e2e';
 const TECH_PASSWORD = 'Tech-E2e-2026!wibot';
+const TECH_PASSWORD_RESET = 'Tech-E2e-2026!reset';
 const OFFLINE_ANSWER = "Aucun modèle de langage n'est configuré";
 
 if (!BASE_URL || !ADMIN_PASSWORD) {
@@ -50,6 +51,23 @@ async function step(title, body) {
 }
 
 const digits = (text) => Number(String(text).replace(/[^\d]/g, '') || 'NaN');
+
+/** Calls the API directly (test set-up): JSON in and out; throws on an HTTP error. */
+async function api(path, { method = 'GET', body, token, apiKey } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (apiKey) headers['X-Api-Key'] = apiKey;
+  const response = await fetch(`${BASE_URL}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new AssertionError(`${method} ${path} → HTTP ${response.status}: ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function apiLogin(username, password) {
+  const answer = await api('/webhook/auth/login', { method: 'POST', body: { username, password } });
+  return answer.token;
+}
 
 async function login(username, password) {
   const form = page.locator('form[aria-labelledby="login-title"]');
@@ -146,11 +164,26 @@ async function main() {
       const rowText = await row.innerText();
       assert(rowText.includes('N2') && rowText.includes('Technicien'), `row should show N2 / Technicien: "${rowText}"`);
       await screenshot('02-admin-users');
+      // Search box and sortable columns.
+      await page.getByLabel('Rechercher').fill('tech.e2');
+      await page.locator(`tr[data-username="${ADMIN_USER}"]`).waitFor({ state: 'detached' });
+      assert((await page.locator('tbody tr[data-username]').count()) === 1, 'the search should keep only the technician');
+      await page.getByLabel('Rechercher').fill('');
+      await page.getByRole('button', { name: /^Utilisateur/ }).click();
+      const sorted = await page.locator('th[aria-sort="descending"]').count();
+      assert(sorted === 1, 'a click on a sorted column header should reverse the order');
+      // Password reset from the edit dialog (PUT with password): the technician logs in with it next.
+      await page.getByRole('button', { name: `Modifier ${TECH_USER}` }).click();
+      const dialog = page.getByRole('dialog', { name: `Modifier « ${TECH_USER} »` });
+      await dialog.waitFor();
+      await dialog.getByLabel('Réinitialiser le mot de passe').fill(TECH_PASSWORD_RESET);
+      await dialog.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.locator('.alert', { hasText: `Utilisateur « ${TECH_USER} » mis à jour.` }).waitFor();
     });
 
     await step(`admin logs out; ${TECH_USER} logs in`, async () => {
       await logout();
-      await login(TECH_USER, TECH_PASSWORD);
+      await login(TECH_USER, TECH_PASSWORD_RESET);
       await expectLoggedIn(TECH_USER);
       const adminLinks = await page.getByRole('link', { name: 'Utilisateurs' }).count();
       assert(adminLinks === 0, 'a technician must not see the administration link');
@@ -179,7 +212,9 @@ async function main() {
       );
       const usedAfter = await gaugeUsed();
       assert(usedAfter > usedBefore, `token gauge should increase (before ${usedBefore}, after ${usedAfter})`);
-      console.log(`\n   conversation "${conversationTitle}", tokens ${usedBefore} → ${usedAfter}`);
+      const blocks = await answer.locator('.md-code code').count();
+      const highlighted = await answer.locator('.md-code code[data-highlighted="true"]').count();
+      console.log(`\n   conversation "${conversationTitle}", tokens ${usedBefore} → ${usedAfter}, code blocks ${blocks} (highlighted ${highlighted})`);
       await screenshot('03-chat-answer');
     });
 
@@ -229,6 +264,53 @@ async function main() {
       assert((await page.getByTestId('attached-file').count()) === 0, 'the refused file must not stay attached');
     });
 
+    await step('a failed answer (503) offers "Réessayer", which resends the same question', async () => {
+      await page.route(
+        '**/webhook/wibot/chat',
+        (route) =>
+          route.fulfill({
+            status: 503,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({ status: 503, title: 'Service Unavailable', detail: 'Le modèle de langage est indisponible (test).' }),
+          }),
+        { times: 1 },
+      );
+      await page.getByLabel('Votre message').fill('Question qui échoue puis réussit');
+      await page.getByRole('button', { name: 'Envoyer' }).click();
+      const failed = page.getByTestId('answer-failed');
+      await failed.waitFor();
+      assert((await failed.innerText()).includes('indisponible (test)'), 'the failure should be explained');
+      await failed.getByRole('button', { name: 'Réessayer' }).click();
+      await page.locator('.msg--assistant', { hasText: OFFLINE_ANSWER }).last().waitFor({ timeout: 60_000 });
+      await page.getByRole('button', { name: 'Arrêter' }).waitFor({ state: 'detached', timeout: 60_000 });
+      assert((await failed.count()) === 0, 'the failed answer should be replaced by the retried one');
+      const asked = await page.locator('.msg--user', { hasText: 'Question qui échoue puis réussit' }).count();
+      assert(asked === 1, `the question should appear once after the retry, got ${asked}`);
+    });
+
+    await step('dropping a file onto the chat attaches it (same checks as the picker)', async () => {
+      const dropped = await page.evaluateHandle(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(['ligne de journal\n'], 'depose.log', { type: 'text/plain' }));
+        return transfer;
+      });
+      await page.dispatchEvent('section.chat', 'dragenter', { dataTransfer: dropped });
+      await page.getByTestId('dropzone').waitFor();
+      await page.dispatchEvent('section.chat', 'drop', { dataTransfer: dropped });
+      await page.getByTestId('attached-file').filter({ hasText: 'depose.log' }).waitFor();
+      await page.getByTestId('dropzone').waitFor({ state: 'detached' });
+      await page.getByRole('button', { name: 'Retirer depose.log' }).click();
+      const refused = await page.evaluateHandle(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(['MZ'], 'virus.exe', { type: 'application/octet-stream' }));
+        return transfer;
+      });
+      await page.dispatchEvent('section.chat', 'drop', { dataTransfer: refused });
+      await page.getByRole('alert').filter({ hasText: 'virus.exe' }).waitFor();
+      assert((await page.getByTestId('attached-file').count()) === 0, 'a refused dropped file must not be attached');
+      await screenshot('06b-chat-retry-drop');
+    });
+
     await step('the Safeguard page renders the queue (or says it is unavailable)', async () => {
       await page.getByRole('link', { name: 'Safeguard' }).click();
       await page.getByRole('heading', { name: /Safeguard/ }).waitFor();
@@ -238,6 +320,53 @@ async function main() {
       assert(/Aucune demande|indisponible|APR-/.test(text), `unexpected Safeguard content: "${text}"`);
       console.log(`\n   Safeguard: ${text.split('\n')[0]}`);
       await screenshot('06-safeguard');
+    });
+
+    let requestId = '';
+    await step('a L3 Safeguard request appears live; the N2 technician sees the buttons disabled with the reason', async () => {
+      const adminToken = await apiLogin(ADMIN_USER, ADMIN_PASSWORD);
+      const { key } = await api('/webhook/wibot/admin/api-keys', { method: 'POST', token: adminToken, body: { name: `e2e-tool-${Date.now()}` } });
+      assert(typeof key === 'string' && key.length > 0, 'the API key creation should return the key');
+      const created = await api('/webhook/wibot/safeguard/requests', {
+        method: 'POST',
+        apiKey: key,
+        body: { tool: 'ad_reset_password', arguments: { user: 'jdupont' }, level: 'L3', reason: 'e2e' },
+      });
+      requestId = created.request_id;
+      assert(/^APR-/.test(requestId ?? ''), `unexpected request id: ${requestId}`);
+      // No reload: the page learns it from the event stream (or the 10 s polling).
+      const row = page.locator(`li[data-request-id="${requestId}"]`);
+      await row.waitFor({ timeout: 30_000 });
+      await row.getByRole('button').click();
+      const detail = page.locator(`[data-testid="request-detail"][data-request-id="${requestId}"]`);
+      await detail.waitFor();
+      const args = await detail.getByTestId('request-arguments').innerText();
+      assert(args.includes('"user": "jdupont"'), `the arguments should be pretty-printed JSON: ${args}`);
+      assert(await detail.getByRole('button', { name: 'Approuver' }).isDisabled(), 'Approuver must be disabled for a N2 user on a L3 request');
+      assert(await detail.getByRole('button', { name: 'Rejeter' }).isDisabled(), 'Rejeter must be disabled for a N2 user on a L3 request');
+      const reason = await detail.getByTestId('decision-blocked').innerText();
+      assert(reason.includes('Accréditation insuffisante pour une action L3'), `unexpected disabled reason: "${reason}"`);
+      await page.getByTestId('safeguard-pending-count').waitFor();
+      const live = await page.getByTestId('safeguard-live').innerText();
+      console.log(`\n   ${requestId}: "${reason.trim()}" (${live})`);
+      await screenshot('08-safeguard-disabled');
+    });
+
+    await step('with a tiny quota, sending shows the French quota message and the gauge turns red', async () => {
+      const adminToken = await apiLogin(ADMIN_USER, ADMIN_PASSWORD);
+      const { users } = await api('/webhook/wibot/admin/users', { token: adminToken });
+      const tech = users.find((u) => u.username === TECH_USER);
+      assert(tech, 'the technician should be listed');
+      await api('/webhook/wibot/admin/users', { method: 'PUT', token: adminToken, body: { user_id: tech.user_id ?? tech.id, quota_tokens: 1 } });
+      await page.getByRole('link', { name: 'Discussion' }).click();
+      await page.getByLabel('Votre message').fill('Encore une question ?');
+      await page.getByRole('button', { name: 'Envoyer' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Quota mensuel de tokens épuisé' });
+      await alert.waitFor();
+      await page.locator('[data-testid="token-gauge"][data-level="exhausted"]').waitFor();
+      assert((await page.locator('.msg--user', { hasText: 'Encore une question ?' }).count()) === 0, 'the refused question should not stay in the thread');
+      assert((await page.getByLabel('Votre message').inputValue()) === 'Encore une question ?', 'the refused question should stay in the input');
+      await screenshot('09-chat-quota');
     });
 
     await step('tech logs out; admin logs in; analytics show at least 2 messages', async () => {
@@ -254,6 +383,44 @@ async function main() {
       assert(messages >= 2, `analytics should count at least 2 messages, got ${messages}`);
       assert(users >= 2, `analytics should count at least 2 users, got ${users}`);
       await screenshot('07-analytics');
+    });
+
+    await step('the N4 admin approves the Safeguard request; it moves to the history', async () => {
+      await page.getByRole('link', { name: 'Safeguard' }).click();
+      const row = page.locator(`li[data-request-id="${requestId}"]`);
+      await row.waitFor();
+      await row.getByRole('button').click();
+      const detail = page.locator(`[data-testid="request-detail"][data-request-id="${requestId}"]`);
+      await detail.waitFor();
+      assert((await detail.getByTestId('decision-blocked').count()) === 0, 'the admin (N4) should be able to decide');
+      // Rejecting without a comment is refused on the client.
+      await detail.getByRole('button', { name: 'Rejeter' }).click();
+      await detail.getByRole('alert').filter({ hasText: 'commentaire est obligatoire' }).waitFor();
+      await detail.getByLabel(/Commentaire/).fill('Validé en e2e');
+      await detail.getByRole('button', { name: 'Approuver' }).click();
+      await page.locator('.alert', { hasText: `Demande ${requestId} approuvée.` }).waitFor();
+      await row.waitFor({ state: 'detached' });
+      await page.getByRole('tab', { name: 'Historique' }).click();
+      const done = page.locator(`li[data-request-id="${requestId}"]`);
+      await done.waitFor();
+      await done.getByRole('button').click();
+      const decided = page.locator(`[data-testid="request-detail"][data-request-id="${requestId}"]`);
+      const text = await decided.innerText();
+      assert(text.includes('Approuvée') && text.includes('Validé en e2e'), `the history should show the approval: "${text}"`);
+      await screenshot('10-safeguard-history');
+    });
+
+    await step('the Documents page lists the index and re-indexes with a result summary', async () => {
+      await page.getByRole('link', { name: 'Documents' }).click();
+      await page.getByRole('heading', { name: 'Documents indexés' }).waitFor();
+      await page.locator('[data-testid="documents-empty"], table[aria-describedby="documents-title"]').first().waitFor();
+      await page.getByRole('button', { name: 'Réindexer' }).click();
+      const outcome = page.locator('[data-testid="ingest-result"], .alert--error').first();
+      await outcome.waitFor({ timeout: 120_000 });
+      const text = await outcome.innerText();
+      console.log(`\n   ${text.split('\n')[0]}`);
+      assert(/Réindexation terminée/.test(text), `unexpected re-indexing outcome: "${text}"`);
+      await screenshot('11-documents');
     });
 
     console.log(`\nE2E OK: ${stepNumber} steps passed.`);

@@ -1,4 +1,5 @@
 import { AdminUsersPage } from '../features/admin/components/AdminUsersPage';
+import { DocumentsPage } from '../features/admin/components/DocumentsPage';
 import { AnalyticsPage } from '../features/analytics/components/AnalyticsPage';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { SafeguardPage } from '../features/safeguard/components/SafeguardPage';
@@ -44,6 +45,8 @@ export function App() {
     content = <SafeguardPage />;
   } else if (path === '/admin') {
     content = isAdmin ? <AdminUsersPage /> : <Forbidden />;
+  } else if (path === '/documents') {
+    content = isAdmin ? <DocumentsPage /> : <Forbidden />;
   } else if (path === '/analytics') {
     content = isAdmin ? <AnalyticsPage /> : <Forbidden />;
   } else {

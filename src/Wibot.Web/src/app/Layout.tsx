@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { logout } from '../features/auth/api/auth';
+import { SafeguardNavBadge } from '../features/safeguard/components/SafeguardNavBadge';
 import { TokenGauge } from '../features/tokens/components/TokenGauge';
 import type { LoginUser } from '../lib/schemas';
 import { Link, navigate } from './router';
@@ -15,6 +16,7 @@ const NAV: NavItem[] = [
   { to: '/', label: 'Discussion', match: (p) => p === '/' || p.startsWith('/c/') },
   { to: '/safeguard', label: 'Safeguard', match: (p) => p === '/safeguard' },
   { to: '/admin', label: 'Utilisateurs', adminOnly: true, match: (p) => p === '/admin' },
+  { to: '/documents', label: 'Documents', adminOnly: true, match: (p) => p === '/documents' },
   { to: '/analytics', label: 'Statistiques', adminOnly: true, match: (p) => p === '/analytics' },
 ];
 
@@ -36,6 +38,7 @@ export function Layout({ user, path, children }: { user: LoginUser; path: string
           {NAV.filter((item) => !item.adminOnly || isAdmin).map((item) => (
             <Link key={item.to} to={item.to} className="topbar__link" aria-current={item.match(path) ? 'page' : undefined}>
               {item.label}
+              {item.to === '/safeguard' && <SafeguardNavBadge />}
             </Link>
           ))}
         </nav>

@@ -935,6 +935,529 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook/wibot/rag/ingest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["IngestResponse"];
+                        "application/json": components["schemas"]["IngestResponse"];
+                        "text/json": components["schemas"]["IngestResponse"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/rag/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["DocumentsResponse"];
+                        "application/json": components["schemas"]["DocumentsResponse"];
+                        "text/json": components["schemas"]["DocumentsResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/rag/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    limit?: number;
+                    type?: string;
+                    client?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["SearchResponse"];
+                        "application/json": components["schemas"]["SearchResponse"];
+                        "text/json": components["schemas"]["SearchResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/safeguard/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    status?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["SafeguardListResponse"];
+                        "application/json": components["schemas"]["SafeguardListResponse"];
+                        "text/json": components["schemas"]["SafeguardListResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["RaiseSafeguardBody"];
+                    "text/json": components["schemas"]["RaiseSafeguardBody"];
+                    "application/*+json": components["schemas"]["RaiseSafeguardBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["SafeguardRequestResponse"];
+                        "application/json": components["schemas"]["SafeguardRequestResponse"];
+                        "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    };
+                };
+                /** @description Bad Request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Unauthorized */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/safeguard/requests/{requestId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: {
+                    wait?: number;
+                };
+                header?: never;
+                path: {
+                    requestId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["SafeguardRequestResponse"];
+                        "application/json": components["schemas"]["SafeguardRequestResponse"];
+                        "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    };
+                };
+                /** @description Not Found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/safeguard/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["DecisionBody"];
+                    "text/json": components["schemas"]["DecisionBody"];
+                    "application/*+json": components["schemas"]["DecisionBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["SafeguardRequestResponse"];
+                        "application/json": components["schemas"]["SafeguardRequestResponse"];
+                        "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/safeguard/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["DecisionBody"];
+                    "text/json": components["schemas"]["DecisionBody"];
+                    "application/*+json": components["schemas"]["DecisionBody"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["SafeguardRequestResponse"];
+                        "application/json": components["schemas"]["SafeguardRequestResponse"];
+                        "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    };
+                };
+                /** @description Forbidden */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/safeguard/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/admin/api-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["ApiKeysResponse"];
+                        "application/json": components["schemas"]["ApiKeysResponse"];
+                        "text/json": components["schemas"]["ApiKeysResponse"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["CreateApiKeyBody"];
+                    "text/json": components["schemas"]["CreateApiKeyBody"];
+                    "application/*+json": components["schemas"]["CreateApiKeyBody"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": components["schemas"]["CreatedApiKeyResponse"];
+                        "application/json": components["schemas"]["CreatedApiKeyResponse"];
+                        "text/json": components["schemas"]["CreatedApiKeyResponse"];
+                    };
+                };
+                /** @description Conflict */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["ProblemDetails"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/admin/api-keys/{keyId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    keyId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No Content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhook/wibot/user/tokens": {
         parameters: {
             query?: never;
@@ -1045,6 +1568,20 @@ export interface components {
             /** Format: int64 */
             tokens?: number;
         };
+        ApiKeyDto: {
+            /** Format: uuid */
+            key_id?: string;
+            name?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            last_used_at?: string | null;
+            /** Format: date-time */
+            revoked_at?: string | null;
+        };
+        ApiKeysResponse: {
+            api_keys?: components["schemas"]["ApiKeyDto"][] | null;
+        };
         ChangePasswordBody: {
             current_password?: string | null;
             new_password?: string | null;
@@ -1095,6 +1632,9 @@ export interface components {
             /** Format: date-time */
             next_before?: string | null;
         };
+        CreateApiKeyBody: {
+            name?: string | null;
+        };
         CreateConversationBody: {
             title?: string | null;
         };
@@ -1106,6 +1646,14 @@ export interface components {
             accreditation_level?: string | null;
             /** Format: int64 */
             quota_tokens?: number | null;
+        };
+        CreatedApiKeyResponse: {
+            /** Format: uuid */
+            key_id?: string;
+            name?: string | null;
+            key?: string | null;
+            /** Format: date-time */
+            created_at?: string;
         };
         CurrentUserResponse: {
             /** Format: int32 */
@@ -1125,9 +1673,48 @@ export interface components {
             /** Format: int64 */
             tokens?: number;
         };
+        DecisionBody: {
+            request_id?: string | null;
+            approval_id?: string | null;
+            comment?: string | null;
+        };
         DeleteUserBody: {
             /** Format: int32 */
             user_id?: number | null;
+        };
+        DocumentsResponse: {
+            documents?: components["schemas"]["IndexedDocument"][] | null;
+        };
+        IndexedDocument: {
+            document?: string | null;
+            path?: string | null;
+            title?: string | null;
+            type?: string | null;
+            tags?: string[] | null;
+            client?: string | null;
+            /** Format: int32 */
+            chunks?: number;
+            /** Format: date-time */
+            indexed_at?: string;
+        };
+        IngestError: {
+            path?: string | null;
+            error?: string | null;
+        };
+        IngestResponse: {
+            /** Format: int32 */
+            added?: number;
+            /** Format: int32 */
+            updated?: number;
+            /** Format: int32 */
+            removed?: number;
+            /** Format: int32 */
+            unchanged?: number;
+            /** Format: int32 */
+            chunks?: number;
+            /** Format: int64 */
+            duration_ms?: number;
+            errors?: components["schemas"]["IngestError"][] | null;
         };
         LegacyConversation: {
             /** Format: uuid */
@@ -1203,8 +1790,95 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        RaiseSafeguardBody: {
+            tool?: string | null;
+            arguments?: unknown;
+            level?: string | null;
+            reason?: string | null;
+            requested_for?: string | null;
+            /** Format: int32 */
+            ttl_seconds?: number | null;
+        };
         RenameConversationBody: {
             title?: string | null;
+        };
+        SafeguardContext: {
+            ticket_id?: unknown;
+            client_name?: string | null;
+            description?: string | null;
+        };
+        SafeguardListResponse: {
+            requests?: components["schemas"]["SafeguardRequestDto"][] | null;
+            /** Format: int32 */
+            total?: number;
+        };
+        SafeguardRequestDto: {
+            request_id?: string | null;
+            tool?: string | null;
+            arguments?: unknown;
+            level?: string | null;
+            status?: string | null;
+            reason?: string | null;
+            requested_by?: string | null;
+            requested_for?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            expires_at?: string;
+            decided_by?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            comment?: string | null;
+            can_decide?: boolean;
+            approval_id?: string | null;
+            tool_name?: string | null;
+            security_level?: string | null;
+            /** Format: int64 */
+            time_remaining_seconds?: number;
+            context?: components["schemas"]["SafeguardContext"];
+            approver?: string | null;
+            approval_comment?: string | null;
+        };
+        SafeguardRequestResponse: {
+            request_id?: string | null;
+            tool?: string | null;
+            arguments?: unknown;
+            level?: string | null;
+            status?: string | null;
+            reason?: string | null;
+            requested_by?: string | null;
+            requested_for?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            /** Format: date-time */
+            expires_at?: string;
+            decided_by?: string | null;
+            /** Format: date-time */
+            decided_at?: string | null;
+            comment?: string | null;
+            can_decide?: boolean;
+            approval_id?: string | null;
+            tool_name?: string | null;
+            security_level?: string | null;
+            /** Format: int64 */
+            time_remaining_seconds?: number;
+            context?: components["schemas"]["SafeguardContext"];
+            approver?: string | null;
+            approval_comment?: string | null;
+            message?: string | null;
+        };
+        SearchResponse: {
+            results?: components["schemas"]["SearchResultDto"][] | null;
+        };
+        SearchResultDto: {
+            document?: string | null;
+            title?: string | null;
+            path?: string | null;
+            type?: string | null;
+            client?: string | null;
+            snippet?: string | null;
+            /** Format: double */
+            score?: number;
         };
         TokenBalanceResponse: {
             /** Format: date */

@@ -2,6 +2,8 @@
 export interface AppEvents {
   /** A chat answer ended (or failed): the token balance may have changed. */
   'tokens:changed': undefined;
+  /** The token balance was read: whether the monthly quota is spent, and when it resets. */
+  'tokens:balance': { exhausted: boolean; resetsAt: string | null };
   /** A conversation was created, renamed, deleted or received messages. */
   'conversations:changed': undefined;
 }

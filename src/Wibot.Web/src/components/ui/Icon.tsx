@@ -6,6 +6,9 @@ const PATHS = {
   clock: 'M12 7v5l3 2M21 12a9 9 0 1 1-18 0 9 9 0 0 1 18 0z',
   copy: 'M9 9h11v11H9zM5 15H4V4h11v1',
   check: 'M4 12l5 5L20 6',
+  lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
+  stop: 'M6 6h12v12H6z',
+  retry: 'M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,5 +1,44 @@
-import { Fragment, useState, type ReactNode } from 'react';
+import { Fragment, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { HighlightNode } from '../../lib/highlight';
 import { parseMarkdown, type Block, type Inline } from '../../lib/markdown';
+
+type HighlightModule = typeof import('../../lib/highlight');
+let highlighter: HighlightModule | null = null;
+let highlighterLoad: Promise<HighlightModule> | null = null;
+
+/** highlight.js is loaded on demand (its own chunk), the first time a fenced block names a language. */
+function useHighlighter(wanted: boolean): HighlightModule | null {
+  const [module, setModule] = useState(highlighter);
+  useEffect(() => {
+    if (!wanted || module) return;
+    let alive = true;
+    highlighterLoad ??= import('../../lib/highlight');
+    highlighterLoad
+      .then((loaded) => {
+        highlighter = loaded;
+        if (alive) setModule(loaded);
+      })
+      .catch(() => {
+        highlighterLoad = null; // plain text stays; a later block may retry
+      });
+    return () => {
+      alive = false;
+    };
+  }, [wanted, module]);
+  return module;
+}
+
+function renderHighlight(nodes: HighlightNode[]): ReactNode[] {
+  return nodes.map((node, index) =>
+    typeof node === 'string' ? (
+      <Fragment key={index}>{node}</Fragment>
+    ) : (
+      <span key={index} className={node.className || undefined}>
+        {renderHighlight(node.children)}
+      </span>
+    ),
+  );
+}
 
 function renderInline(nodes: Inline[]): ReactNode[] {
   return nodes.map((node, index) => {
@@ -26,6 +65,8 @@ function renderInline(nodes: Inline[]): ReactNode[] {
 
 function CodeBlock({ lang, text }: { lang: string; text: string }) {
   const [copied, setCopied] = useState(false);
+  const module = useHighlighter(lang.trim() !== '');
+  const highlighted = useMemo(() => (module ? module.highlightCode(text, lang) : null), [module, text, lang]);
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(text);
@@ -53,7 +94,9 @@ function CodeBlock({ lang, text }: { lang: string; text: string }) {
         </button>
       </div>
       <pre>
-        <code>{text}</code>
+        <code className={highlighted ? 'hljs' : undefined} data-highlighted={highlighted ? 'true' : undefined}>
+          {highlighted ? renderHighlight(highlighted) : text}
+        </code>
       </pre>
     </div>
   );

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { ConfirmDialog } from '../../../components/ui/ConfirmDialog';
 import { Spinner } from '../../../components/ui/Spinner';
@@ -6,9 +6,20 @@ import { describeError } from '../../../lib/errors';
 import { formatDateTime, formatNumber } from '../../../lib/format';
 import type { AdminUser } from '../../../lib/schemas';
 import { useSession } from '../../../lib/useSession';
+import { filterUsers, sortUsers, type SortDirection, type SortKey } from '../api/user-table';
 import { deleteUser, listUsers, userIdOf } from '../api/users';
 import { CreateUserForm } from './CreateUserForm';
 import { EditUserDialog } from './EditUserDialog';
+
+const COLUMNS: { key: SortKey; label: string }[] = [
+  { key: 'username', label: 'Utilisateur' },
+  { key: 'email', label: 'E-mail' },
+  { key: 'role', label: 'Rôle' },
+  { key: 'accreditation_level', label: 'Accréd.' },
+  { key: 'is_active', label: 'Statut' },
+  { key: 'used_tokens', label: 'Tokens (mois)' },
+  { key: 'created_at', label: 'Créé le' },
+];
 
 export function AdminUsersPage() {
   const session = useSession();
@@ -18,6 +29,14 @@ export function AdminUsersPage() {
   const [editing, setEditing] = useState<AdminUser | null>(null);
   const [toDelete, setToDelete] = useState<AdminUser | null>(null);
   const [busy, setBusy] = useState(false);
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: 'username', direction: 'asc' });
+  const visible = useMemo(
+    () => (users ? sortUsers(filterUsers(users, query), sort.key, sort.direction) : null),
+    [users, query, sort],
+  );
+  const toggleSort = (key: SortKey) =>
+    setSort((current) => ({ key, direction: current.key === key && current.direction === 'asc' ? 'desc' : 'asc' }));
 
   const load = useCallback(async () => {
     try {
@@ -69,29 +88,52 @@ export function AdminUsersPage() {
 
       <section className="card" aria-labelledby="users-title">
         <h2 id="users-title" className="card__title">
-          Utilisateurs {users && <span className="muted">({users.length})</span>}
+          Utilisateurs {users && <span className="muted">({visible && visible.length !== users.length ? `${visible.length} sur ${users.length}` : users.length})</span>}
         </h2>
-        {!users ? (
+        <label className="field field--inline table-search">
+          <span className="field__label">Rechercher</span>
+          <input
+            type="search"
+            name="user-search"
+            placeholder="Nom, e-mail, rôle, accréditation…"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </label>
+        {!users || !visible ? (
           <Spinner />
         ) : (
           <div className="table-wrap">
             <table className="table" aria-describedby="users-title">
               <thead>
                 <tr>
-                  <th scope="col">Utilisateur</th>
-                  <th scope="col">E-mail</th>
-                  <th scope="col">Rôle</th>
-                  <th scope="col">Accréd.</th>
-                  <th scope="col">Statut</th>
-                  <th scope="col">Tokens (mois)</th>
-                  <th scope="col">Créé le</th>
+                  {COLUMNS.map((column) => {
+                    const active = sort.key === column.key;
+                    return (
+                      <th key={column.key} scope="col" aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                        <button type="button" className="th-sort" onClick={() => toggleSort(column.key)}>
+                          {column.label}
+                          <span aria-hidden="true" className="th-sort__arrow">
+                            {active ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}
+                          </span>
+                        </button>
+                      </th>
+                    );
+                  })}
                   <th scope="col">
                     <span className="sr-only">Actions</span>
                   </th>
                 </tr>
               </thead>
               <tbody>
-                {users.map((user) => {
+                {visible.length === 0 && (
+                  <tr>
+                    <td colSpan={COLUMNS.length + 1} className="muted">
+                      Aucun utilisateur ne correspond à « {query} ».
+                    </td>
+                  </tr>
+                )}
+                {visible.map((user) => {
                   const id = userIdOf(user);
                   const isSelf = id === session?.user.id;
                   return (

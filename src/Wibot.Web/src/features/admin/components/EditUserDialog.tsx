@@ -97,12 +97,19 @@ function EditUserForm({ user, onClose, onSaved }: { user: AdminUser; onClose: ()
       </label>
       <label className="field">
         <span className="field__label">Quota mensuel (tokens)</span>
-        <input name="quota_tokens" type="number" min={0} step={1000} value={quota} onChange={(e) => setQuota(e.target.value)} />
+        <input name="quota_tokens" type="number" min={0} step={1} value={quota} onChange={(e) => setQuota(e.target.value)} />
         <FieldError errors={errors} field="quota_tokens" id="edit-quota-error" />
       </label>
       <label className="field">
-        <span className="field__label">Nouveau mot de passe (optionnel)</span>
-        <input name="password" type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <span className="field__label">Réinitialiser le mot de passe</span>
+        <input
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          placeholder="Laisser vide pour le conserver"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
         <FieldError errors={errors} field="password" id="edit-password-error" />
       </label>
       <label className="checkbox form-grid__full">
@@ -121,7 +128,7 @@ function EditUserForm({ user, onClose, onSaved }: { user: AdminUser; onClose: ()
         <legend>Ajouter des tokens au mois en cours</legend>
         <label className="field">
           <span className="field__label">Nombre de tokens</span>
-          <input name="add_tokens" type="number" min={1} step={1000} value={addTokens} onChange={(e) => setAddTokens(e.target.value)} />
+          <input name="add_tokens" type="number" min={1} step={1} value={addTokens} onChange={(e) => setAddTokens(e.target.value)} />
         </label>
         <button type="button" className="btn btn--secondary" onClick={add} disabled={busy}>
           Ajouter des tokens

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { installMemoryStorage } from '../../../lib/test-storage';
 import { ApiError } from '../../../lib/api-client';
 import { checkAttachment } from './attachments';
-import { sendChat, type ChatStreamHandlers } from './chat';
+import { isRetryableChatError, sendChat, type ChatStreamHandlers } from './chat';
 
 function sseResponse(text: string): Response {
   return new Response(text, { status: 200, headers: { 'Content-Type': 'text/event-stream; charset=utf-8' } });
@@ -105,5 +105,15 @@ describe('checkAttachment', () => {
     expect(checkAttachment(new File([], 'vide.txt'))).toMatch(/vide/);
     const big = new File([new Uint8Array(10 * 1024 * 1024 + 1)], 'gros.log');
     expect(checkAttachment(big)).toMatch(/10 Mo/);
+  });
+});
+
+describe('isRetryableChatError', () => {
+  it('offers a retry for gateway failures and network errors only', () => {
+    const make = (status: number, type?: string) => new ApiError({ status, title: 't', type });
+    expect([502, 503, 504, 0].map((s) => isRetryableChatError(make(s)))).toEqual([true, true, true, true]);
+    expect(isRetryableChatError(make(429, 'https://wibot/problems/quota-exceeded'))).toBe(false);
+    expect(isRetryableChatError(make(415))).toBe(false);
+    expect(isRetryableChatError(new Error('x'))).toBe(false);
   });
 });

@@ -4,11 +4,16 @@ import { readSseStream } from '../../../lib/sse';
 
 export type ChatMode = 'flash' | 'code' | 'redaction';
 
-export const CHAT_MODES: { value: ChatMode; label: string; hint: string }[] = [
-  { value: 'flash', label: 'Flash', hint: 'Réponses courtes et directes' },
-  { value: 'code', label: 'Code', hint: 'Aide au développement et aux scripts' },
-  { value: 'redaction', label: 'Rédaction', hint: 'Rédaction professionnelle' },
+export const CHAT_MODES: { value: ChatMode; label: string; icon: string; hint: string }[] = [
+  { value: 'flash', label: 'Flash', icon: '⚡', hint: 'Réponses courtes' },
+  { value: 'code', label: 'Code', icon: '💻', hint: 'Aide au développement' },
+  { value: 'redaction', label: 'Rédaction', icon: '📝', hint: 'Écrits professionnels' },
 ];
+
+/** Failures worth a "Réessayer": the language model or the stream failed, not the request itself. */
+export function isRetryableChatError(error: unknown): boolean {
+  return error instanceof ApiError && (error.status === 0 || (error.status >= 502 && error.status <= 504));
+}
 
 export function getMessages(conversationId: string, signal?: AbortSignal): Promise<MessagesResponse> {
   return apiFetch<MessagesResponse>(`/webhook/wibot/messages/${encodeURIComponent(conversationId)}`, { signal });

@@ -1,19 +1,26 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { Icon } from '../../../components/ui/Icon';
 import { Alert } from '../../../components/ui/Alert';
 import { Spinner } from '../../../components/ui/Spinner';
 import { ApiError } from '../../../lib/api-client';
 import { describeError } from '../../../lib/errors';
-import { emit } from '../../../lib/events';
+import { emit, on } from '../../../lib/events';
+import { formatDate } from '../../../lib/format';
 import type { MessageDto } from '../../../lib/schemas';
 import { ACCEPT_ATTRIBUTE, checkAttachment } from '../api/attachments';
-import { CHAT_MODES, getMessages, sendChat, type ChatMode } from '../api/chat';
+import { CHAT_MODES, getMessages, isRetryableChatError, sendChat, type ChatMode } from '../api/chat';
 import { MessageView, type UiMessage } from './MessageView';
 
 interface ChatPanelProps {
   conversationId: string | null;
   /** The server created a conversation for the first message: the page should now show it. */
   onConversationCreated: (id: string) => void;
+}
+
+interface Question {
+  message: string;
+  mode: ChatMode;
+  file: File | null;
 }
 
 let localCounter = 0;
@@ -31,9 +38,11 @@ function fromDto(dto: MessageDto): UiMessage {
   };
 }
 
+const QUOTA_MESSAGE = 'Quota mensuel de tokens épuisé : contactez un administrateur pour obtenir des tokens supplémentaires.';
+
 function chatErrorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.isQuotaExceeded) return 'Quota mensuel atteint : contactez un administrateur pour obtenir des tokens supplémentaires.';
+    if (error.isQuotaExceeded) return QUOTA_MESSAGE;
     if (error.status === 413) return 'Fichier trop volumineux : 10 Mo maximum.';
     if (error.status === 415) return 'Type de fichier refusé. Formats acceptés : texte, log, Markdown, CSV, JSON, XML, YAML, code source, PDF et DOCX.';
     if (error.status === 404) return 'Conversation introuvable.';
@@ -51,7 +60,12 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [quota, setQuota] = useState<{ exhausted: boolean; resetsAt: string | null } | null>(null);
   const abortRef = useRef<AbortController | null>(null);
+  const stoppedRef = useRef(false);
+  const dragDepthRef = useRef(0);
+  const retryRef = useRef(new Map<string, { question: Question; userId: string }>());
   const adoptedIdRef = useRef<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const fileInputRef = useRef<HTMLInputElement>(null);
@@ -90,6 +104,7 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
   }, [conversationId]);
 
   useEffect(() => () => abortRef.current?.abort(), []);
+  useEffect(() => on('tokens:balance', (balance) => setQuota(balance)), []);
 
   // Keep the newest text in view while it streams.
   useEffect(() => {
@@ -110,43 +125,32 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
     setFile(picked);
   };
 
-  const send = async (event?: FormEvent) => {
-    event?.preventDefault();
-    const message = text.trim();
-    if (!message || sending) return;
-    if (file) {
-      const problem = checkAttachment(file);
-      if (problem) {
-        setError(problem);
-        return;
-      }
-    }
+  const ask = async (question: Question) => {
+    const { message, mode: askedMode, file: sentFile } = question;
     const userMessage: UiMessage = {
       id: localId('u'),
       role: 'user',
       content: message,
-      mode,
+      mode: askedMode,
       createdAt: new Date().toISOString(),
-      attachmentName: file?.name ?? null,
+      attachmentName: sentFile?.name ?? null,
     };
     const assistantId = localId('a');
-    const assistant: UiMessage = { id: assistantId, role: 'assistant', content: '', mode, streaming: true };
+    const assistant: UiMessage = { id: assistantId, role: 'assistant', content: '', mode: askedMode, streaming: true };
     const update = (change: (m: UiMessage) => UiMessage) =>
       setMessages((list) => list.map((m) => (m.id === assistantId ? change(m) : m)));
 
     setMessages((list) => [...list, userMessage, assistant]);
-    setText('');
     setError(null);
     setSending(true);
     const controller = new AbortController();
     abortRef.current = controller;
-    const sentFile = file;
-    setFile(null);
+    stoppedRef.current = false;
     let createdId: string | null = null;
 
     try {
       await sendChat(
-        { message, mode, conversationId, file: sentFile },
+        { message, mode: askedMode, conversationId, file: sentFile },
         {
           onMeta: (meta) => {
             if (!conversationId && meta.conversation_id) createdId = meta.conversation_id;
@@ -160,14 +164,21 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
       );
     } catch (err) {
       if (err instanceof DOMException && err.name === 'AbortError') {
-        update((m) => ({ ...m, streaming: false, content: m.content || '_Réponse interrompue._' }));
+        // Stopped by the user (the partial text stays) or left for another conversation.
+        update((m) => ({ ...m, streaming: false, stopped: stoppedRef.current }));
+      } else if (isRetryableChatError(err)) {
+        retryRef.current.set(assistantId, { question, userId: userMessage.id });
+        update((m) => ({ ...m, streaming: false, failed: chatErrorMessage(err) }));
       } else {
-        setMessages((list) => list.filter((m) => m.id !== assistantId || m.content));
+        // Nothing was answered: the question goes back into the input (when no conversation was
+        // created for it) instead of staying in the thread.
+        const giveBack = !createdId;
+        setMessages((list) => list.filter((m) => (m.id !== assistantId || m.content) && !(giveBack && m.id === userMessage.id)));
         update((m) => ({ ...m, streaming: false }));
         setError(chatErrorMessage(err));
-        if (!createdId) {
+        if (giveBack) {
           setText((current) => current || message);
-          if (sentFile) setFile(sentFile);
+          if (sentFile) setFile((current) => current ?? sentFile);
         }
       }
     } finally {
@@ -175,12 +186,75 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
       setSending(false);
       emit('tokens:changed');
       emit('conversations:changed');
-      if (createdId && !controller.signal.aborted) {
+      if (createdId && (!controller.signal.aborted || stoppedRef.current)) {
         adoptedIdRef.current = createdId;
         onConversationCreated(createdId);
       }
       textareaRef.current?.focus();
     }
+  };
+
+  const send = async (event?: FormEvent) => {
+    event?.preventDefault();
+    const message = text.trim();
+    if (!message || sending) return;
+    if (file) {
+      const problem = checkAttachment(file);
+      if (problem) {
+        setError(problem);
+        return;
+      }
+    }
+    const question: Question = { message, mode, file };
+    setText('');
+    setFile(null);
+    await ask(question);
+  };
+
+  /** Sends the question of a failed answer again, in place of the failed pair. */
+  const retry = (assistantId: string) => {
+    const entry = retryRef.current.get(assistantId);
+    if (!entry || sending) return;
+    retryRef.current.delete(assistantId);
+    setMessages((list) => list.filter((m) => m.id !== assistantId && m.id !== entry.userId));
+    void ask(entry.question);
+  };
+
+  const stop = () => {
+    stoppedRef.current = true;
+    abortRef.current?.abort();
+  };
+
+  const hasFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
+  const onDragEnter = (event: DragEvent<HTMLElement>) => {
+    if (!hasFiles(event) || sending) return;
+    event.preventDefault();
+    dragDepthRef.current += 1;
+    setDragging(true);
+  };
+  const onDragOver = (event: DragEvent<HTMLElement>) => {
+    if (!hasFiles(event) || sending) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+  };
+  const onDragLeave = (event: DragEvent<HTMLElement>) => {
+    if (!hasFiles(event)) return;
+    dragDepthRef.current = Math.max(0, dragDepthRef.current - 1);
+    if (dragDepthRef.current === 0) setDragging(false);
+  };
+  const onDrop = (event: DragEvent<HTMLElement>) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    dragDepthRef.current = 0;
+    setDragging(false);
+    if (sending) return;
+    const files = event.dataTransfer.files;
+    if (files.length > 1) {
+      setError('Un seul fichier peut être joint à la fois.');
+      return;
+    }
+    pickFile(files[0] ?? null);
+    textareaRef.current?.focus();
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
@@ -191,7 +265,19 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
   };
 
   return (
-    <section className="chat" aria-label="Discussion">
+    <section
+      className="chat"
+      aria-label="Discussion"
+      onDragEnter={onDragEnter}
+      onDragOver={onDragOver}
+      onDragLeave={onDragLeave}
+      onDrop={onDrop}
+    >
+      {dragging && (
+        <div className="chat__dropzone" data-testid="dropzone">
+          <Icon name="paperclip" size={22} /> Déposez le fichier pour le joindre
+        </div>
+      )}
       <div className="chat__messages" ref={listRef} aria-live="polite" aria-busy={sending}>
         {loading && <Spinner label="Chargement des messages…" />}
         {!loading && messages.length === 0 && (
@@ -203,17 +289,30 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
           </div>
         )}
         {messages.map((message) => (
-          <MessageView key={message.id} message={message} />
+          <MessageView
+            key={message.id}
+            message={message}
+            onRetry={message.failed && !sending ? () => retry(message.id) : undefined}
+          />
         ))}
       </div>
 
       <form className="composer" onSubmit={(e) => void send(e)}>
+        {quota?.exhausted && error !== QUOTA_MESSAGE && (
+          <div className="quota-banner" data-testid="quota-banner">
+            <Alert tone="warning">
+              Votre quota mensuel de tokens est épuisé
+              {quota.resetsAt ? ` : il sera réinitialisé le ${formatDate(quota.resetsAt)}` : ''}. Un administrateur peut vous
+              en attribuer davantage.
+            </Alert>
+          </div>
+        )}
         {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
         <div className="composer__toolbar">
           <fieldset className="segmented">
             <legend className="sr-only">Mode de réponse</legend>
             {CHAT_MODES.map((m) => (
-              <label key={m.value} className={mode === m.value ? 'segmented__item segmented__item--active' : 'segmented__item'} title={m.hint}>
+              <label key={m.value} className={mode === m.value ? 'segmented__item segmented__item--active' : 'segmented__item'}>
                 <input
                   type="radio"
                   name="mode"
@@ -222,7 +321,10 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
                   onChange={() => setMode(m.value)}
                   disabled={sending}
                 />
-                {m.label}
+                <span>
+                  <span aria-hidden="true">{m.icon}</span> {m.label}
+                </span>
+                <span className="segmented__hint">{m.hint}</span>
               </label>
             ))}
           </fieldset>
@@ -264,8 +366,8 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
             maxLength={32000}
           />
           {sending ? (
-            <button type="button" className="btn btn--secondary" onClick={() => abortRef.current?.abort()}>
-              Arrêter
+            <button type="button" className="btn btn--secondary" onClick={stop} title="Arrêter la génération (le texte déjà reçu est conservé)">
+              <Icon name="stop" size={14} /> Arrêter
             </button>
           ) : (
             <button type="submit" className="btn btn--primary" disabled={!text.trim()}>

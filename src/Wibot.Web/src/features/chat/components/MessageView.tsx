@@ -13,6 +13,10 @@ export interface UiMessage {
   sources?: ChatSource[];
   streaming?: boolean;
   tokensUsed?: number | null;
+  /** The user stopped the generation: the partial text stays. */
+  stopped?: boolean;
+  /** The answer failed with this (French) message; a retry is offered. */
+  failed?: string | null;
 }
 
 const MODE_LABELS: Record<string, string> = { flash: 'Flash', code: 'Code', redaction: 'Rédaction' };
@@ -38,11 +42,11 @@ function Sources({ sources }: { sources: ChatSource[] }) {
   );
 }
 
-export function MessageView({ message }: { message: UiMessage }) {
+export function MessageView({ message, onRetry }: { message: UiMessage; onRetry?: () => void }) {
   const isUser = message.role === 'user';
   return (
     <article
-      className={isUser ? 'msg msg--user' : 'msg msg--assistant'}
+      className={isUser ? 'msg msg--user' : message.failed ? 'msg msg--assistant msg--failed' : 'msg msg--assistant'}
       aria-label={isUser ? 'Message envoyé' : 'Réponse de WIBOT'}
       data-role={message.role}
     >
@@ -70,6 +74,21 @@ export function MessageView({ message }: { message: UiMessage }) {
           </p>
         ) : null}
       </div>
+      {message.stopped && (
+        <p className="msg__note" data-testid="answer-stopped">
+          <Icon name="stop" size={12} /> Génération arrêtée.
+        </p>
+      )}
+      {message.failed && (
+        <div className="msg__failure" role="alert" data-testid="answer-failed">
+          <span>{message.failed}</span>
+          {onRetry && (
+            <button type="button" className="btn btn--secondary btn--small" onClick={onRetry}>
+              <Icon name="retry" size={14} /> Réessayer
+            </button>
+          )}
+        </div>
+      )}
       {message.sources && message.sources.length > 0 && <Sources sources={message.sources} />}
     </article>
   );

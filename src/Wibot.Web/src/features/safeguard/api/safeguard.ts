@@ -1,14 +1,14 @@
 import { apiFetch } from '../../../lib/api-client';
-import type { SafeguardDecisionBody, SafeguardRequest, SafeguardRequestsResponse } from '../../../lib/pending-api-types';
+import type { SafeguardDecisionBody, SafeguardRequest, SafeguardRequestResponse, SafeguardRequestsResponse } from '../../../lib/schemas';
 
 export type StatusFilter = 'pending' | 'approved' | 'rejected' | 'expired' | 'all';
 
-export const STATUS_FILTERS: { value: StatusFilter; label: string }[] = [
-  { value: 'pending', label: 'En attente' },
+/** Filters of the "Historique" tab. */
+export const HISTORY_FILTERS: { value: StatusFilter; label: string }[] = [
+  { value: 'all', label: 'Toutes' },
   { value: 'approved', label: 'Approuvées' },
   { value: 'rejected', label: 'Rejetées' },
   { value: 'expired', label: 'Expirées' },
-  { value: 'all', label: 'Toutes' },
 ];
 
 export const STATUS_LABELS: Record<string, string> = {
@@ -23,10 +23,10 @@ export async function listRequests(status: StatusFilter, signal?: AbortSignal): 
   return answer?.requests ?? [];
 }
 
-export function approveRequest(body: SafeguardDecisionBody): Promise<SafeguardRequest> {
-  return apiFetch<SafeguardRequest>('/webhook/wibot/safeguard/approve', { method: 'POST', body });
+export function approveRequest(body: SafeguardDecisionBody): Promise<SafeguardRequestResponse> {
+  return apiFetch<SafeguardRequestResponse>('/webhook/wibot/safeguard/approve', { method: 'POST', body });
 }
 
-export function rejectRequest(body: Required<SafeguardDecisionBody>): Promise<SafeguardRequest> {
-  return apiFetch<SafeguardRequest>('/webhook/wibot/safeguard/reject', { method: 'POST', body });
+export function rejectRequest(body: SafeguardDecisionBody & { comment: string }): Promise<SafeguardRequestResponse> {
+  return apiFetch<SafeguardRequestResponse>('/webhook/wibot/safeguard/reject', { method: 'POST', body });
 }

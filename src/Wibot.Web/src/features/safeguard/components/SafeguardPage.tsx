@@ -1,21 +1,24 @@
-import { useCallback, useEffect, useState } from 'react';
-import { Icon } from '../../../components/ui/Icon';
+import { useEffect, useState } from 'react';
 import { Alert } from '../../../components/ui/Alert';
-import { Modal } from '../../../components/ui/Modal';
+import { Icon } from '../../../components/ui/Icon';
 import { Spinner } from '../../../components/ui/Spinner';
 import { ApiError } from '../../../lib/api-client';
 import { describeError } from '../../../lib/errors';
 import { formatCountdown, formatDateTime } from '../../../lib/format';
-import type { SafeguardRequest } from '../../../lib/pending-api-types';
-import { STATUS_FILTERS, STATUS_LABELS, approveRequest, listRequests, rejectRequest, type StatusFilter } from '../api/safeguard';
+import type { SafeguardRequest } from '../../../lib/schemas';
+import { useSession } from '../../../lib/useSession';
+import { decisionBlockReason } from '../api/decision';
+import { HISTORY_FILTERS, STATUS_LABELS, approveRequest, rejectRequest, type StatusFilter } from '../api/safeguard';
+import { useSafeguardRequests } from './useSafeguardRequests';
 
-const REFRESH_MS = 10_000;
 const LEVEL_HINTS: Record<string, string> = {
   L1: 'Niveau 1 : décision possible dès N1',
   L2: 'Niveau 2 : décision possible dès N2',
   L3: 'Niveau 3 : décision possible dès N3',
   L4: 'Niveau 4 : décision réservée au N4',
 };
+
+type Tab = 'pending' | 'history';
 
 function useNow(intervalMs: number): number {
   const [now, setNow] = useState(() => Date.now());
@@ -26,9 +29,16 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
+/** Pretty-printed JSON of the tool arguments (secrets arrive already masked by the server). */
 function formatArguments(value: unknown): string {
   if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
   try {
     return JSON.stringify(value, null, 2);
   } catch {
@@ -36,27 +46,50 @@ function formatArguments(value: unknown): string {
   }
 }
 
-type Decision = { request: SafeguardRequest; kind: 'approve' | 'reject' };
+function LevelBadge({ level }: { level: string | null | undefined }) {
+  const value = level ?? '?';
+  return (
+    <span className={`level level--${value.toLowerCase()}`} title={LEVEL_HINTS[value] ?? ''}>
+      {value}
+    </span>
+  );
+}
 
-function DecisionForm({ decision, onDone, onCancel }: { decision: Decision; onDone: (message: string) => void; onCancel: () => void }) {
+function StatusBadge({ status }: { status: string | null | undefined }) {
+  const value = status ?? 'pending';
+  return <span className={`status status--${value}`}>{STATUS_LABELS[value] ?? value}</span>;
+}
+
+interface DetailProps {
+  request: SafeguardRequest;
+  now: number;
+  accreditation: string | null | undefined;
+  onDecided: (message: string) => void;
+}
+
+function RequestDetail({ request, now, accreditation, onDecided }: DetailProps) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const isReject = decision.kind === 'reject';
-  const id = decision.request.request_id;
+  const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
+  const id = request.request_id ?? '';
+  const pending = request.status === 'pending';
+  const remaining = Date.parse(request.expires_at ?? '') - now;
+  const expired = pending && remaining <= 0;
+  const blocked = pending ? (expired ? 'Demande expirée' : decisionBlockReason(request, accreditation)) : null;
 
-  const submit = async () => {
+  const decide = async (kind: 'approve' | 'reject') => {
     const text = comment.trim();
-    if (isReject && !text) {
+    if (kind === 'reject' && !text) {
       setError('Un commentaire est obligatoire pour rejeter une demande.');
       return;
     }
-    setBusy(true);
+    setBusy(kind);
     setError(null);
     try {
-      if (isReject) await rejectRequest({ request_id: id, comment: text });
+      if (kind === 'reject') await rejectRequest({ request_id: id, comment: text });
       else await approveRequest(text ? { request_id: id, comment: text } : { request_id: id });
-      onDone(isReject ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`);
+      setComment('');
+      onDecided(kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`);
     } catch (err) {
       setError(
         describeError(err, {
@@ -64,108 +97,158 @@ function DecisionForm({ decision, onDone, onCancel }: { decision: Decision; onDo
           409: err instanceof ApiError && err.detail ? err.detail : 'Cette demande a déjà été traitée ou a expiré.',
         }),
       );
-      setBusy(false);
+    } finally {
+      setBusy(null);
     }
   };
 
   return (
-    <form
-      className="stack"
-      noValidate
-      onSubmit={(e) => {
-        e.preventDefault();
-        void submit();
-      }}
-    >
-      <p>
-        <strong>{decision.request.tool}</strong> — niveau {decision.request.level}
-      </p>
-      {error && <Alert>{error}</Alert>}
-      <label className="field">
-        <span className="field__label">{isReject ? 'Motif du rejet (obligatoire)' : 'Commentaire (optionnel)'}</span>
-        <textarea name="comment" rows={3} value={comment} onChange={(e) => setComment(e.target.value)} required={isReject} autoFocus />
-      </label>
-      <div className="form-actions">
-        <button type="button" className="btn btn--secondary" onClick={onCancel} disabled={busy}>
-          Annuler
-        </button>
-        <button type="submit" className={isReject ? 'btn btn--danger' : 'btn btn--success'} disabled={busy}>
-          {isReject ? 'Rejeter' : 'Approuver'}
-        </button>
-      </div>
-    </form>
+    <article className="card request-detail" aria-labelledby="request-detail-title" data-testid="request-detail" data-request-id={id}>
+      <header className="request__head">
+        <LevelBadge level={request.level} />
+        <h2 id="request-detail-title" className="request-detail__title">
+          {id}
+        </h2>
+        <StatusBadge status={request.status} />
+      </header>
+      <dl className="request-detail__grid">
+        <dt>Outil</dt>
+        <dd>
+          <code className="request__tool">{request.tool ?? '—'}</code>
+        </dd>
+        <dt>Motif</dt>
+        <dd>{request.reason || '—'}</dd>
+        <dt>Demandée par</dt>
+        <dd>{request.requested_by ?? '—'}</dd>
+        <dt>Pour le compte de</dt>
+        <dd>{request.requested_for ?? '—'}</dd>
+        <dt>Créée le</dt>
+        <dd>{formatDateTime(request.created_at)}</dd>
+        <dt>Expire le</dt>
+        <dd>
+          {formatDateTime(request.expires_at)}
+          {pending && (
+            <span className={remaining < 5 * 60_000 ? 'countdown countdown--soon' : 'countdown'} data-testid="countdown">
+              {' '}
+              <Icon name="clock" size={14} /> {formatCountdown(remaining)}
+            </span>
+          )}
+        </dd>
+        {request.decided_at && (
+          <>
+            <dt>Décision</dt>
+            <dd>
+              {request.decided_by ?? '—'}, le {formatDateTime(request.decided_at)}
+            </dd>
+            <dt>Commentaire</dt>
+            <dd>{request.comment ? `« ${request.comment} »` : '—'}</dd>
+          </>
+        )}
+      </dl>
+      <h3 className="request-detail__subtitle">Arguments</h3>
+      <pre className="request-detail__args" data-testid="request-arguments">
+        {formatArguments(request.arguments)}
+      </pre>
+
+      {pending && (
+        <div className="stack">
+          {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+          <label className="field">
+            <span className="field__label">Commentaire (obligatoire pour un rejet)</span>
+            <textarea
+              name="comment"
+              rows={3}
+              value={comment}
+              onChange={(e) => setComment(e.target.value)}
+              disabled={blocked !== null || busy !== null}
+            />
+          </label>
+          <div className="form-actions form-actions--start">
+            <button
+              type="button"
+              className="btn btn--success"
+              disabled={blocked !== null || busy !== null}
+              aria-describedby={blocked ? 'decision-blocked' : undefined}
+              onClick={() => void decide('approve')}
+            >
+              {busy === 'approve' ? 'Approbation…' : 'Approuver'}
+            </button>
+            <button
+              type="button"
+              className="btn btn--danger"
+              disabled={blocked !== null || busy !== null}
+              aria-describedby={blocked ? 'decision-blocked' : undefined}
+              onClick={() => void decide('reject')}
+            >
+              {busy === 'reject' ? 'Rejet…' : 'Rejeter'}
+            </button>
+          </div>
+          {blocked && (
+            <p id="decision-blocked" className="decision-blocked" data-testid="decision-blocked">
+              <Icon name="lock" size={14} /> {blocked}
+            </p>
+          )}
+        </div>
+      )}
+    </article>
   );
 }
 
 export function SafeguardPage() {
-  const [filter, setFilter] = useState<StatusFilter>('pending');
-  const [requests, setRequests] = useState<SafeguardRequest[] | null>(null);
-  const [unavailable, setUnavailable] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const session = useSession();
+  const [tab, setTab] = useState<Tab>('pending');
+  const [historyFilter, setHistoryFilter] = useState<StatusFilter>('all');
+  const [selectedId, setSelectedId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [decision, setDecision] = useState<Decision | null>(null);
-  const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
+  const status: StatusFilter = tab === 'pending' ? 'pending' : historyFilter;
+  const { requests, unavailable, error, live, updatedAt, reload, clearError } = useSafeguardRequests(status);
   const now = useNow(1000);
 
-  const load = useCallback(async (status: StatusFilter, signal?: AbortSignal) => {
-    try {
-      const list = await listRequests(status, signal);
-      setRequests(list);
-      setUnavailable(false);
-      setError(null);
-      setUpdatedAt(new Date());
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return;
-      if (err instanceof ApiError && (err.status === 404 || err.status === 405 || err.status === 501)) {
-        setUnavailable(true);
-        setRequests([]);
-      } else {
-        setError(describeError(err));
-      }
-    }
-  }, []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    setRequests(null);
-    void load(filter, controller.signal);
-    const timer = window.setInterval(() => void load(filter, controller.signal), REFRESH_MS);
-    return () => {
-      controller.abort();
-      window.clearInterval(timer);
-    };
-  }, [filter, load]);
+  const selected = requests?.find((r) => r.request_id === selectedId) ?? requests?.[0] ?? null;
 
   return (
     <div className="page">
       <header className="page__header">
         <h1>Safeguard — actions à valider</h1>
-        <div className="inline-form">
-          <label className="field field--inline">
+        <button type="button" className="btn btn--secondary" onClick={reload}>
+          Actualiser
+        </button>
+      </header>
+      <p className="muted">
+        Les serveurs d'outils demandent ici l'autorisation d'exécuter des actions sensibles.{' '}
+        <span className={live ? 'live live--on' : 'live'} data-testid="safeguard-live">
+          {live ? 'Mises à jour en direct' : 'Actualisation automatique toutes les 10 secondes'}
+        </span>
+        {updatedAt && ` — dernière mise à jour à ${updatedAt.toLocaleTimeString('fr-FR')}`}.
+      </p>
+
+      <div className="tabs" role="tablist" aria-label="Demandes Safeguard">
+        <button type="button" role="tab" aria-selected={tab === 'pending'} className="tabs__tab" onClick={() => setTab('pending')}>
+          En attente
+        </button>
+        <button type="button" role="tab" aria-selected={tab === 'history'} className="tabs__tab" onClick={() => setTab('history')}>
+          Historique
+        </button>
+        {tab === 'history' && (
+          <label className="field field--inline tabs__filter">
             <span className="field__label">Statut</span>
-            <select value={filter} onChange={(e) => setFilter(e.target.value as StatusFilter)} name="status">
-              {STATUS_FILTERS.map((f) => (
+            <select value={historyFilter} onChange={(e) => setHistoryFilter(e.target.value as StatusFilter)} name="status">
+              {HISTORY_FILTERS.map((f) => (
                 <option key={f.value} value={f.value}>
                   {f.label}
                 </option>
               ))}
             </select>
           </label>
-          <button type="button" className="btn btn--secondary" onClick={() => void load(filter)}>
-            Actualiser
-          </button>
-        </div>
-      </header>
-      <p className="muted">
-        Les serveurs d'outils demandent ici l'autorisation d'exécuter des actions sensibles. Actualisation automatique toutes
-        les 10 secondes{updatedAt && ` — dernière mise à jour à ${updatedAt.toLocaleTimeString('fr-FR')}`}.
-      </p>
+        )}
+      </div>
+
       {notice && (
         <Alert tone="success" onDismiss={() => setNotice(null)}>
           {notice}
         </Alert>
       )}
-      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+      {error && <Alert onDismiss={clearError}>{error}</Alert>}
 
       {unavailable ? (
         <div data-testid="safeguard-unavailable">
@@ -175,95 +258,51 @@ export function SafeguardPage() {
         <Spinner />
       ) : requests.length === 0 ? (
         <p className="empty-state" data-testid="safeguard-empty">
-          Aucune demande {filter === 'all' ? '' : (STATUS_FILTERS.find((f) => f.value === filter)?.label.toLowerCase() ?? '')} pour le moment.
+          {tab === 'pending' ? 'Aucune demande en attente pour le moment.' : 'Aucune demande dans l’historique pour ce filtre.'}
         </p>
       ) : (
-        <ul className="request-list" aria-label="Demandes">
-          {requests.map((request) => {
-            const remaining = Date.parse(request.expires_at) - now;
-            const pending = request.status === 'pending';
-            return (
-              <li key={request.request_id} className="card request" data-request-id={request.request_id}>
-                <div className="request__head">
-                  <span className={`level level--${String(request.level).toLowerCase()}`} title={LEVEL_HINTS[request.level] ?? ''}>
-                    {request.level}
-                  </span>
-                  <strong className="request__id">{request.request_id}</strong>
-                  <code className="request__tool">{request.tool}</code>
-                  <span className={`status status--${request.status}`}>{STATUS_LABELS[request.status] ?? request.status}</span>
-                  {pending && (
-                    <span className={remaining < 5 * 60_000 ? 'countdown countdown--soon' : 'countdown'} title={`Expire le ${formatDateTime(request.expires_at)}`}>
-                      <Icon name="clock" size={14} /> {formatCountdown(remaining)}
+        <div className="safeguard-layout">
+          <ul className="request-list" aria-label="Demandes">
+            {requests.map((request) => {
+              const isSelected = selected?.request_id === request.request_id;
+              const remaining = Date.parse(request.expires_at ?? '') - now;
+              return (
+                <li key={request.request_id} data-request-id={request.request_id}>
+                  <button
+                    type="button"
+                    className={isSelected ? 'request-row request-row--selected' : 'request-row'}
+                    aria-current={isSelected ? 'true' : undefined}
+                    onClick={() => setSelectedId(request.request_id ?? null)}
+                  >
+                    <span className="request__head">
+                      <LevelBadge level={request.level} />
+                      <strong className="request__id">{request.request_id}</strong>
+                      <code className="request__tool">{request.tool}</code>
+                      <StatusBadge status={request.status} />
                     </span>
-                  )}
-                </div>
-                {request.reason && <p className="request__reason">{request.reason}</p>}
-                <details className="request__args">
-                  <summary>Arguments</summary>
-                  <pre>{formatArguments(request.arguments)}</pre>
-                </details>
-                <dl className="request__meta">
-                  <div>
-                    <dt>Demandée par</dt>
-                    <dd>{request.requested_by ?? '—'}</dd>
-                  </div>
-                  {request.requested_for && (
-                    <div>
-                      <dt>Pour le compte de</dt>
-                      <dd>{request.requested_for}</dd>
-                    </div>
-                  )}
-                  <div>
-                    <dt>Créée le</dt>
-                    <dd>{formatDateTime(request.created_at)}</dd>
-                  </div>
-                  {request.decided_at && (
-                    <div>
-                      <dt>Décision</dt>
-                      <dd>
-                        {request.decided_by ?? '—'}, le {formatDateTime(request.decided_at)}
-                        {request.comment && ` — « ${request.comment} »`}
-                      </dd>
-                    </div>
-                  )}
-                </dl>
-                {pending && request.can_decide && remaining > 0 && (
-                  <div className="form-actions">
-                    <button type="button" className="btn btn--success" onClick={() => setDecision({ request, kind: 'approve' })}>
-                      Approuver
-                    </button>
-                    <button type="button" className="btn btn--danger" onClick={() => setDecision({ request, kind: 'reject' })}>
-                      Rejeter
-                    </button>
-                  </div>
-                )}
-                {pending && !request.can_decide && (
-                  <p className="muted small">Votre niveau d'accréditation ne permet pas de décider cette demande.</p>
-                )}
-              </li>
-            );
-          })}
-        </ul>
+                    <span className="request-row__meta muted small">
+                      {request.requested_for ? `Pour ${request.requested_for} · ` : ''}
+                      {request.status === 'pending' ? formatCountdown(remaining) : formatDateTime(request.decided_at ?? request.created_at)}
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+          {selected && (
+            <RequestDetail
+              key={selected.request_id}
+              request={selected}
+              now={now}
+              accreditation={session?.user.accreditation_level}
+              onDecided={(message) => {
+                setNotice(message);
+                reload();
+              }}
+            />
+          )}
+        </div>
       )}
-
-      <Modal
-        open={decision !== null}
-        title={decision ? `${decision.kind === 'approve' ? 'Approuver' : 'Rejeter'} la demande ${decision.request.request_id}` : ''}
-        onClose={() => setDecision(null)}
-      >
-        {decision && (
-          <DecisionForm
-            key={`${decision.request.request_id}-${decision.kind}`}
-            decision={decision}
-            onCancel={() => setDecision(null)}
-            onDone={(message) => {
-              setDecision(null);
-              setNotice(message);
-              void load(filter);
-            }}
-          />
-        )}
-      </Modal>
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { on } from '../../../lib/events';
-import { formatDateTime, formatNumber } from '../../../lib/format';
+import { emit, on } from '../../../lib/events';
+import { formatDate, formatNumber } from '../../../lib/format';
+import { gaugeState } from '../api/gauge';
 import type { TokenBalance } from '../../../lib/schemas';
 import { getTokenBalance } from '../api/tokens';
 
@@ -14,6 +15,7 @@ export function TokenGauge() {
       .then((b) => {
         setBalance(b);
         setFailed(false);
+        emit('tokens:balance', { exhausted: gaugeState(b).level === 'exhausted', resetsAt: b.resets_at ?? null });
       })
       .catch(() => setFailed(true));
   }, []);
@@ -26,32 +28,37 @@ export function TokenGauge() {
   if (!balance) {
     return <div className="gauge gauge--empty">{failed ? 'Solde indisponible' : 'Solde…'}</div>;
   }
-  const used = balance.used_tokens ?? 0;
-  const quota = balance.quota_tokens ?? 0;
-  const ratio = quota > 0 ? Math.min(1, used / quota) : 1;
-  const level = ratio >= 0.9 ? 'danger' : ratio >= 0.7 ? 'warning' : 'ok';
-  const remaining = balance.remaining_tokens ?? Math.max(0, quota - used);
-  const title = `${formatNumber(used)} tokens utilisés sur ${formatNumber(quota)} ce mois-ci. Réinitialisation le ${formatDateTime(balance.resets_at)}.`;
+  const { used, quota, remaining, ratio, level } = gaugeState(balance);
+  const resets = formatDate(balance.resets_at);
+  const title =
+    level === 'exhausted'
+      ? `Quota mensuel épuisé (${formatNumber(used)} / ${formatNumber(quota)} tokens). Réinitialisation le ${resets}.`
+      : `${formatNumber(used)} tokens utilisés sur ${formatNumber(quota)} ce mois-ci (${formatNumber(remaining)} restants). Réinitialisation le ${resets}.`;
 
   return (
-    <div className="gauge" title={title} data-testid="token-gauge" data-used={used} data-quota={quota}>
+    <div className={`gauge gauge--${level}`} title={title} data-testid="token-gauge" data-used={used} data-quota={quota} data-level={level}>
       <div className="gauge__label">
-        <span>Tokens</span>
+        <span>
+          Tokens
+          {level === 'exhausted' && <span className="gauge__state"> · épuisé</span>}
+          {level === 'warning' && <span className="gauge__state"> · {Math.round(ratio * 100)} %</span>}
+        </span>
         <span className="gauge__value">
           {formatNumber(used)} / {formatNumber(quota)}
         </span>
       </div>
       <div
-        className={`gauge__track gauge__track--${level}`}
+        className={`gauge__track gauge__track--${level === 'exhausted' ? 'danger' : level}`}
         role="progressbar"
         aria-label="Consommation mensuelle de tokens"
         aria-valuemin={0}
         aria-valuemax={quota}
-        aria-valuenow={used}
-        aria-valuetext={`${formatNumber(remaining)} tokens restants`}
+        aria-valuenow={Math.min(used, quota)}
+        aria-valuetext={level === 'exhausted' ? `Quota épuisé, réinitialisation le ${resets}` : `${formatNumber(remaining)} tokens restants`}
       >
         <div className="gauge__fill" style={{ width: `${Math.round(ratio * 100)}%` }} />
       </div>
+      {level !== 'ok' && <div className="gauge__reset">Réinit. le {resets}</div>}
     </div>
   );
 }
