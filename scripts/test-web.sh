@@ -37,7 +37,11 @@ DB_NAME="wibot_e2e_$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 LOG_FILE="$(mktemp -t wibot-e2e-api.XXXXXX.log)"
 
 API_PID=""
+NGINX_PID=""
 cleanup() {
+  if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
+    kill "$NGINX_PID" 2>/dev/null || true
+  fi
   if [ -n "$API_PID" ] && kill -0 "$API_PID" 2>/dev/null; then
     kill "$API_PID" 2>/dev/null || true
     for _ in $(seq 1 20); do kill -0 "$API_PID" 2>/dev/null || break; sleep 0.5; done
@@ -82,8 +86,42 @@ if [ -z "$ready" ]; then
 fi
 echo "API ready."
 
+# The browser goes through the real nginx from Debian with deploy/nginx.conf (SPA from dist/,
+# /webhook/ and /health/ proxied to the API, streaming settings), as an installation serves it.
+if ! command -v nginx >/dev/null 2>&1; then
+  apt-get update -qq && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }
+  service nginx stop >/dev/null 2>&1 || true
+fi
+NGINX_DIR="$(mktemp -d -t wibot-nginx.XXXXXX)"
+NGINX_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+sed -e "s#server api:8080;#server 127.0.0.1:$PORT;#" \
+    -e "s#listen 80;#listen 127.0.0.1:$NGINX_PORT;#" \
+    -e "s#root /usr/share/nginx/html;#root $WEB/dist;#" "$ROOT/deploy/nginx.conf" > "$NGINX_DIR/site.conf"
+mkdir -p "$NGINX_DIR/logs"
+{
+  [ "$(id -u)" -eq 0 ] && echo "user root;"
+  echo "pid $NGINX_DIR/nginx.pid;"
+  echo "error_log $NGINX_DIR/logs/error.log;"
+  echo "events {}"
+  echo "http {"
+  echo "  include /etc/nginx/mime.types;"
+  echo "  access_log off;"
+  echo "  client_body_temp_path $NGINX_DIR/body; proxy_temp_path $NGINX_DIR/proxy;"
+  echo "  fastcgi_temp_path $NGINX_DIR/fastcgi; uwsgi_temp_path $NGINX_DIR/uwsgi; scgi_temp_path $NGINX_DIR/scgi;"
+  echo "  include $NGINX_DIR/site.conf;"
+  echo "}"
+} > "$NGINX_DIR/nginx.conf"
+nginx -c "$NGINX_DIR/nginx.conf" -p "$NGINX_DIR" -g 'daemon off;' &
+NGINX_PID=$!
+for _ in $(seq 1 50); do
+  code="$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NGINX_PORT/health/ready" || true)"
+  [ "$code" = "200" ] && break
+  sleep 0.2
+done
+echo "nginx (deploy/nginx.conf) on port $NGINX_PORT in front of the API."
+
 status=0
-WIBOT_URL="http://127.0.0.1:$PORT" WIBOT_ADMIN_USER=admin WIBOT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+WIBOT_URL="http://127.0.0.1:$NGINX_PORT" WIBOT_ADMIN_USER=admin WIBOT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
   node "$WEB/e2e/run.mjs" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "End-to-end test failed (exit $status). Last API log lines:" >&2
