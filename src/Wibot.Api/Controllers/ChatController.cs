@@ -14,7 +14,7 @@ using Wibot.Application.Common.Interfaces;
 namespace Wibot.Api.Controllers;
 
 [ApiController]
-public sealed class ChatController(ISender sender, IOptions<JsonOptions> json) : ControllerBase
+public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime) : ControllerBase
 {
     public const long MaxRequestBytes = 64L * 1024 * 1024;
 
@@ -46,8 +46,11 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json) :
             return;
         }
 
-        var events = sender.CreateStream(new StreamChatMessageCommand(User.Id(), input.Message, input.Mode, input.ConversationId, input.Files), ct);
-        await using var e = events.GetAsyncEnumerator(ct);
+        // A stream ends when the client leaves or when the server shuts down; either way the partial
+        // answer is stored and its usage charged before the process exits.
+        using var streamStop = CancellationTokenSource.CreateLinkedTokenSource(ct, lifetime.ApplicationStopping);
+        var events = sender.CreateStream(new StreamChatMessageCommand(User.Id(), input.Message, input.Mode, input.ConversationId, input.Files), streamStop.Token);
+        await using var e = events.GetAsyncEnumerator(streamStop.Token);
 
         // Failures before the first event (validation, quota, not found) are ordinary problem+json answers.
         if (!await e.MoveNextAsync())
@@ -60,11 +63,18 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json) :
         Response.ContentType = "text/event-stream; charset=utf-8";
         Response.Headers.CacheControl = "no-cache, no-store";
         Response.Headers["X-Accel-Buffering"] = "no";
-        do
+        try
         {
-            await WriteEventAsync(e.Current, ct);
+            do
+            {
+                await WriteEventAsync(e.Current, ct);
+            }
+            while (await e.MoveNextAsync());
         }
-        while (await e.MoveNextAsync());
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            await WriteEventAsync(new ChatErrorEvent(503, "Service en cours d'arrêt.", "Le serveur redémarre : la réponse partielle est conservée dans la conversation."), CancellationToken.None);
+        }
     }
 
     private async Task WriteEventAsync(ChatStreamEvent ev, CancellationToken ct)
