@@ -25,7 +25,7 @@ internal static partial class Program
     public static async Task<int> Main(string[] args)
     {
         _quick = args.Contains("--quick");
-        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?[7..].Split(',') ?? ["reads", "chat", "stream", "safeguard", "rag", "ragscale"];
+        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?[7..].Split(',') ?? ["reads", "chat", "stream", "streams1000", "safeguard", "rag", "ragscale"];
         if (args.Contains("--skip-rag-scale"))
         {
             only = only.Where(o => o != "ragscale").ToArray();
@@ -69,6 +69,11 @@ internal static partial class Program
             if (only.Contains("stream"))
             {
                 report.AppendLine(await StreamingAsync(http, model));
+            }
+
+            if (only.Contains("streams1000"))
+            {
+                report.AppendLine(await ThousandStreamsAsync(http, model, api));
             }
 
             if (only.Contains("safeguard"))
@@ -331,6 +336,41 @@ internal static partial class Program
         return "## Streaming: time to first delta (sequential, " + n.ToString(Inv) + " streams)\n\n| path | p50 ms | p99 ms |\n|---|---|---|\n" +
             $"| fake model directly | {Pct(direct, 50):F2} | {Pct(direct, 99):F2} |\n| through WIBOT (auth, quota, history, RAG, storage) | {Pct(through, 50):F2} | {Pct(through, 99):F2} |\n" +
             $"| **added by WIBOT** | **{Pct(through, 50) - Pct(direct, 50):F2}** | **{Pct(through, 99) - Pct(direct, 99):F2}** |\n";
+    }
+
+    /// <summary>1,000 simultaneous streaming chats, the fake model streaming each for 30 s: all complete, memory stays bounded.</summary>
+    private static async Task<string> ThousandStreamsAsync(HttpClient http, FakeModelServer model, Process api)
+    {
+        const int streams = 1000;
+        var seconds = _quick ? 10 : 30;
+        model.Reset();
+        for (var i = 0; i < streams; i++)
+        {
+            model.Enqueue(new FakeBehavior.Reply(new string('x', seconds * 4), 50, seconds, Chunks: seconds, ChunkDelayMs: 1000));
+        }
+
+        var before = PeakRssMb(api);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = streams + 10 };
+        using var client = new HttpClient(handler) { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
+        var sw = Stopwatch.StartNew();
+        var results = await Task.WhenAll(Enumerable.Range(0, streams).Select(async i =>
+        {
+            try
+            {
+                using var req = new HttpRequestMessage(HttpMethod.Post, "/webhook/wibot/chat") { Content = JsonContent.Create(new { message = $"flux {i}", mode = "flash" }) };
+                req.Headers.Accept.ParseAdd("text/event-stream");
+                using var res = await client.SendAsync(req, HttpCompletionOption.ResponseHeadersRead);
+                var body = await res.Content.ReadAsStringAsync();
+                return body.Contains("event: done", StringComparison.Ordinal);
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }));
+        var done = results.Count(r => r);
+        return $"## {streams:N0} simultaneous streaming chats ({seconds} s each)\n\n{done}/{streams} completed with `done` in {sw.Elapsed.TotalSeconds:F1} s; API peak RSS {before} MB before, **{PeakRssMb(api)} MB** after.\n";
     }
 
     /// <summary>200 tool servers long-polling while technicians decide: time from decision to long-poll answer.</summary>
