@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Wibot.Api.Tests.Infrastructure;
 using Wibot.Infrastructure.Persistence.Local;
 
 namespace Wibot.Api.Tests.Operations;
@@ -16,9 +16,9 @@ public sealed class DatabaseOutageTests
     public async Task WhenPostgresStops_RequestsFailFastWith503_ReadinessGoesRed_AndServiceReturnsByItself()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"wibot-outage-{Guid.NewGuid():N}");
-        var pgPort = FreePort();
+        var pgPort = Ports.Free();
         var cluster = new LocalPostgres(new LocalPostgresSettings { Directory = dir, Port = pgPort }, NullLogger.Instance);
-        var port = FreePort();
+        var port = Ports.Free();
         Process? api = null;
         try
         {
@@ -104,12 +104,5 @@ public sealed class DatabaseOutageTests
         }
 
         throw new TimeoutException("Condition not met in time.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

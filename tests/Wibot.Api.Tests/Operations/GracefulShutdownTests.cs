@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
+using Wibot.Api.Tests.Infrastructure;
 using Npgsql;
 using Wibot.Api.Tests.Fakes;
 using Wibot.Infrastructure.Persistence.Local;
@@ -22,7 +22,7 @@ public sealed class GracefulShutdownTests
         var connectionString = await LocalPostgres.EnsureDatabaseAsync(maintenance, dbName);
         await using var model = new FakeModelServer();
         await model.StartAsync();
-        var port = FreePort();
+        var port = Ports.Free();
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(typeof(Program).Assembly.Location);
         info.ArgumentList.Add("--urls");
@@ -151,12 +151,5 @@ public sealed class GracefulShutdownTests
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using Wibot.Api.Tests.Infrastructure;
 using Wibot.Infrastructure.Persistence.Local;
 
 namespace Wibot.Api.Tests.Operations;
@@ -14,7 +14,7 @@ public sealed class StartupTests
     public async Task Start_WithoutConnectionString_ProvisionsPostgres_AndASecondStartReusesIt()
     {
         var dir = Path.Combine(Path.GetTempPath(), $"wibot-startup-{Guid.NewGuid():N}");
-        var pgPort = FreePort();
+        var pgPort = Ports.Free();
         var settings = new LocalPostgresSettings { Directory = dir, Port = pgPort };
         try
         {
@@ -58,7 +58,7 @@ public sealed class StartupTests
             ["ConnectionStrings__Wibot"] = "Host=127.0.0.1;Port=1;Database=none;Username=none;Password=none",
         };
 
-        using var process = Start(env, FreePort());
+        using var process = Start(env, Ports.Free());
         var exited = await Task.Run(() => process.WaitForExit(60_000));
         exited.Should().BeTrue();
         var stderr = await process.StandardError.ReadToEndAsync();
@@ -69,7 +69,7 @@ public sealed class StartupTests
 
     private static async Task<(bool Ready, string Output, HttpStatusCode? LoginStatus)> RunUntilReadyAsync(Dictionary<string, string> env)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         using var process = Start(env, port);
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
@@ -144,12 +144,5 @@ public sealed class StartupTests
         }
 
         return Process.Start(info)!;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

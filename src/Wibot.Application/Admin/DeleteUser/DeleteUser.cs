@@ -1,7 +1,6 @@
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
-using Wibot.Application.Admin.UpdateUser;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Domain.Audit;
@@ -20,21 +19,16 @@ public sealed class DeleteUserHandler(IWibotDbContext db, TimeProvider clock) : 
 {
     public async ValueTask<Unit> Handle(DeleteUserCommand command, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockAsync(AdminLocks.Admins, cancellationToken);
-        var target = await db.Users.FirstOrDefaultAsync(u => u.Id == command.UserId, cancellationToken)
-            ?? throw new NotFoundException("User");
-        var actor = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == command.ActorId, cancellationToken)
-            ?? throw new ForbiddenException("Unknown administrator.");
-        var activeAdmins = await db.Users.CountAsync(u => u.Role == UserRole.Admin && u.IsActive, cancellationToken);
-        AdminPolicy.CheckDelete(actor, target, activeAdmins);
+        await using var change = await AdminChange.BeginAsync(db, command.ActorId, command.UserId, cancellationToken);
+        var (target, actor) = (change.Target, change.Actor);
+        AdminPolicy.CheckDelete(actor, target, change.ActiveAdmins);
 
         // Conversations, messages and usage rows go with the user (ON DELETE CASCADE).
         db.Users.Remove(target);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.UserDeleted, clock.GetUtcNow(), actor.Id, actor.Username, target.Username, true,
             AuditSnapshot.Diff(AuditSnapshot.Of(target), null), command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await change.Transaction.CommitAsync(cancellationToken);
         return Unit.Value;
     }
 }

@@ -45,17 +45,11 @@ public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher
 {
     public async ValueTask<AdminUserResponse> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await db.LockAsync(AdminLocks.Admins, cancellationToken);
-
-        var target = await db.Users.FirstOrDefaultAsync(u => u.Id == command.UserId, cancellationToken)
-            ?? throw new NotFoundException("User");
-        var actor = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == command.ActorId, cancellationToken)
-            ?? throw new ForbiddenException("Unknown administrator.");
+        await using var change = await AdminChange.BeginAsync(db, command.ActorId, command.UserId, cancellationToken);
+        var (target, actor) = (change.Target, change.Actor);
         UserRole? newRole = command.Role is null ? null : WireNames.TryParseRole(command.Role, out var r) ? r : null;
         AccreditationLevel? newLevel = command.AccreditationLevel is null ? null : WireNames.TryParseAccreditation(command.AccreditationLevel, out var l) ? l : null;
-        var activeAdmins = await db.Users.CountAsync(u => u.Role == UserRole.Admin && u.IsActive, cancellationToken);
-        AdminPolicy.CheckChange(actor, target, newRole, command.IsActive, activeAdmins);
+        AdminPolicy.CheckChange(actor, target, newRole, command.IsActive, change.ActiveAdmins);
 
         var now = clock.GetUtcNow();
         var before = AuditSnapshot.Of(target);
@@ -112,12 +106,7 @@ public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher
             }),
             command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await change.Transaction.CommitAsync(cancellationToken);
         return AdminUserResponse.From(target, usage);
     }
-}
-
-internal static class AdminLocks
-{
-    public const string Admins = "wibot.admins";
 }
