@@ -68,7 +68,7 @@ public static partial class DependencyInjection
         services.AddScoped<IWibotDbContext>(sp => sp.GetRequiredService<WibotDbContext>());
 
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
-        services.AddSingleton<ILoginThrottle, InMemoryLoginThrottle>();
+        services.AddSingleton<ILoginThrottle, PostgresLoginThrottle>();
         services.AddSingleton<UserSessionCache>();
         services.AddSingleton<IUserSessionCache>(sp => sp.GetRequiredService<UserSessionCache>());
         services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();

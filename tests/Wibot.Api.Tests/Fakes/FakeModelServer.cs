@@ -69,14 +69,27 @@ public sealed class FakeModelServer : IAsyncDisposable
         Interlocked.Exchange(ref _attempts, 0);
     }
 
-    public async Task StartAsync()
+    /// <summary>The answer when nothing is scripted: model name and the last user line (first 40 characters).</summary>
+    public Func<string, string, int, FakeBehavior>? DefaultReply { get; init; }
+
+    /// <summary>
+    /// Starts on loopback (port 0: a free one). With <paramref name="control"/>, <c>POST /_fake/enqueue</c>
+    /// takes a JSON array of behaviours (<c>{"fail":503}</c>, <c>{"reply":"…"}</c>…) for processes that drive it from outside.
+    /// </summary>
+    public async Task StartAsync(int port = 0, bool control = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         _app = builder.Build();
         _app.MapPost("/v1/messages", ctx => HandleAsync(ctx, anthropic: true));
         _app.MapPost("/v1/chat/completions", ctx => HandleAsync(ctx, anthropic: false));
+        if (control)
+        {
+            _app.MapPost("/_fake/enqueue", EnqueueFromJsonAsync);
+            _app.MapPost("/_fake/reset", () => Reset());
+        }
+
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
@@ -97,7 +110,9 @@ public sealed class FakeModelServer : IAsyncDisposable
         var behavior = _script.TryDequeue(out var b) ? b : null;
         var messages = ReadMessages(body, anthropic, out var system);
         var stream = body["stream"]?.GetValue<bool>() == true;
-        behavior ??= new FakeBehavior.Reply($"Réponse de test à « {Last(messages)} ».", 90 + (10 * messages.Count), 12);
+        var model = body["model"]?.GetValue<string>() ?? "unknown";
+        behavior ??= DefaultReply?.Invoke(model, Last(messages), messages.Count)
+            ?? new FakeBehavior.Reply($"Réponse de test à « {Last(messages)} ».", 90 + (10 * messages.Count), 12);
 
         switch (behavior)
         {
@@ -120,7 +135,6 @@ public sealed class FakeModelServer : IAsyncDisposable
                 break;
         }
 
-        var model = body["model"]?.GetValue<string>() ?? "unknown";
         var maxTokens = anthropic ? body["max_tokens"]?.GetValue<int>() : (body["max_completion_tokens"] ?? body["max_tokens"])?.GetValue<int>();
         if (behavior is FakeBehavior.StreamThenStall stall)
         {
@@ -160,6 +174,29 @@ public sealed class FakeModelServer : IAsyncDisposable
                 usage = new { prompt_tokens = reply.InputTokens, completion_tokens = reply.OutputTokens, total_tokens = reply.InputTokens + reply.OutputTokens },
             };
         await ctx.Response.WriteAsync(JsonSerializer.Serialize(payload));
+    }
+
+    private async Task EnqueueFromJsonAsync(HttpContext ctx)
+    {
+        var items = await JsonNode.ParseAsync(ctx.Request.Body) as JsonArray ?? [];
+        foreach (var item in items)
+        {
+            FakeBehavior behavior = item switch
+            {
+                _ when item?["fail"] is { } status => new FakeBehavior.Fail(status.GetValue<int>(), item["retry_after"]?.GetValue<int>()),
+                _ when item?["hang_ms"] is { } ms => new FakeBehavior.Hang(ms.GetValue<int>()),
+                _ when item?["garbage"] is not null => new FakeBehavior.Garbage(),
+                _ => new FakeBehavior.Reply(
+                    item?["reply"]?.GetValue<string>() ?? "ok",
+                    item?["input_tokens"]?.GetValue<int>() ?? 100,
+                    item?["output_tokens"]?.GetValue<int>() ?? 20,
+                    item?["chunks"]?.GetValue<int>() ?? 4,
+                    item?["chunk_delay_ms"]?.GetValue<int>() ?? 0),
+            };
+            Enqueue(behavior);
+        }
+
+        ctx.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     private static async Task StreamAsync(HttpContext ctx, bool anthropic, string model, IReadOnlyList<string> chunks, int input, int output, int delayMs, bool stallAtEnd)

@@ -142,6 +142,10 @@ public sealed class SecondInstanceFactory(string connectionString) : WebApplicat
         builder.UseSetting("Jwt:Secret", WibotFactory.JwtSecret);
         builder.UseSetting("Bootstrap:AdminPassword", WibotFactory.AdminPassword);
         builder.UseSetting("Auth:PasswordIterations", "1000");
+        builder.UseSetting("Auth:DelayStepMs", "20");
+        builder.UseSetting("Auth:MaxDelayMs", "100");
+        builder.UseSetting("Auth:MaxFailuresPerUsername", "6");
+        builder.UseSetting("Auth:MaxFailuresPerAddress", "8");
         builder.UseSetting("Llm:Provider", "offline");
         builder.UseSetting("Rag:IndexOnStartup", "false");
     }

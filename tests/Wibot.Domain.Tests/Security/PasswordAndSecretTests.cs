@@ -51,23 +51,4 @@ public sealed class PasswordAndSecretTests
     {
         (JwtSecretPolicy.Problem(secret) is null).Should().Be(accepted);
     }
-
-    [Fact]
-    public void LoginThrottle_SlowsThenRefuses_AndForgetsAfterTheWindow()
-    {
-        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-24T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var throttle = new InMemoryLoginThrottle(Microsoft.Extensions.Options.Options.Create(new AuthOptions
-        {
-            FreeFailures = 2, DelayStepMs = 100, MaxDelayMs = 250, MaxFailuresPerUsername = 5, MaxFailuresPerAddress = 100, WindowMinutes = 15,
-        }));
-
-        var delays = Enumerable.Range(0, 5).Select(_ => throttle.RegisterFailure("eve", "10.0.0.1", clock.GetUtcNow())).ToArray();
-
-        delays.Should().Equal(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(250));
-        throttle.RetryAfter("eve", "10.0.0.9", clock.GetUtcNow()).Should().NotBeNull();
-        throttle.RetryAfter("other", "10.0.0.9", clock.GetUtcNow()).Should().BeNull();
-
-        clock.Advance(TimeSpan.FromMinutes(16));
-        throttle.RetryAfter("eve", "10.0.0.9", clock.GetUtcNow()).Should().BeNull();
-    }
 }

@@ -27,7 +27,7 @@ public sealed partial class LoginHandler(
         var now = clock.GetUtcNow();
         var username = command.Username.Trim();
 
-        var retryAfter = throttle.RetryAfter(username, command.ClientAddress, now);
+        var retryAfter = await throttle.RetryAfterAsync(username, command.ClientAddress, now, cancellationToken);
         if (retryAfter is { } wait)
         {
             db.AuditEntries.Add(AuditEntry.Record(AuditActions.LoginThrottled, now, null, username, username, false, null, command.ClientAddress));
@@ -50,7 +50,7 @@ public sealed partial class LoginHandler(
 
         if (user is null || !user.IsActive || check == PasswordCheck.Failed)
         {
-            var delay = throttle.RegisterFailure(username, command.ClientAddress, now);
+            var delay = await throttle.RegisterFailureAsync(username, command.ClientAddress, now, cancellationToken);
             db.AuditEntries.Add(AuditEntry.Record(AuditActions.LoginFailed, now, user?.Id, username, username, false, null, command.ClientAddress));
             await db.SaveChangesAsync(cancellationToken);
             LogFailed(logger, username);
@@ -67,7 +67,7 @@ public sealed partial class LoginHandler(
             user.UpgradePasswordHash(hasher.Hash(command.Password));
         }
 
-        throttle.RegisterSuccess(username, command.ClientAddress);
+        await throttle.RegisterSuccessAsync(username, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.LoginSucceeded, now, user.Id, user.Username, user.Username, true, null, command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
 
