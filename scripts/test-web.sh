@@ -6,6 +6,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 WEB="$ROOT/src/Wibot.Web"
 API_DLL="$ROOT/src/Wibot.Api/bin/Release/net10.0/Wibot.Api.dll"
+FAKE_DLL="$ROOT/tests/Wibot.FakeModel/bin/Release/net10.0/Wibot.FakeModel.dll"
 
 if [ ! -x /usr/bin/chromium ]; then
   echo "Installing Chromium (Debian package)..."
@@ -25,10 +26,12 @@ npm test
 npm run build
 cd "$ROOT"
 
-if [ ! -f "$API_DLL" ]; then
-  echo "Missing $API_DLL: build the API in Release first (dotnet build -c Release)." >&2
-  exit 1
-fi
+for dll in "$API_DLL" "$FAKE_DLL"; do
+  if [ ! -f "$dll" ]; then
+    echo "Missing $dll: build the solution in Release first (dotnet build Wibot.sln -c Release)." >&2
+    exit 1
+  fi
+done
 
 PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 JWT_SECRET="$(head -c 48 /dev/urandom | base64 | tr -d '\n')"
@@ -38,7 +41,13 @@ LOG_FILE="$(mktemp -t wibot-e2e-api.XXXXXX.log)"
 
 API_PID=""
 NGINX_PID=""
+FAKE_PID=""
 cleanup() {
+  if [ -n "$FAKE_PID" ] && kill -0 "$FAKE_PID" 2>/dev/null; then
+    kill "$FAKE_PID" 2>/dev/null || true
+    for _ in $(seq 1 10); do kill -0 "$FAKE_PID" 2>/dev/null || break; sleep 0.3; done
+    kill -9 "$FAKE_PID" 2>/dev/null || true
+  fi
   if [ -n "$NGINX_PID" ] && kill -0 "$NGINX_PID" 2>/dev/null; then
     kill "$NGINX_PID" 2>/dev/null || true
   fi
@@ -58,6 +67,19 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
+# The model is the local fake of Claude (the real Anthropic wire protocol, streamed in 8 chunks 120 ms apart),
+# reached through the real Anthropic SDK; the e2e scripts failures through its /_fake/enqueue route.
+FAKE_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+FAKE_LOG="$(mktemp -t wibot-e2e-fake-model.XXXXXX.log)"
+dotnet "$FAKE_DLL" --port "$FAKE_PORT" --chunk-delay-ms 120 >"$FAKE_LOG" 2>&1 &
+FAKE_PID=$!
+FAKE_URL="http://127.0.0.1:$FAKE_PORT"
+for _ in $(seq 1 50); do
+  grep -q "listening" "$FAKE_LOG" 2>/dev/null && break
+  sleep 0.2
+done
+echo "Fake model (Anthropic protocol) on $FAKE_URL."
+
 echo "Starting the API on port $PORT (database $DB_NAME, log $LOG_FILE)..."
 (
   unset ConnectionStrings__Wibot
@@ -65,7 +87,9 @@ echo "Starting the API on port $PORT (database $DB_NAME, log $LOG_FILE)..."
   export Jwt__Secret="$JWT_SECRET"
   export Bootstrap__AdminUsername=admin
   export Bootstrap__AdminPassword="$ADMIN_PASSWORD"
-  export Llm__Provider=offline
+  export Llm__Provider=anthropic
+  export Llm__Anthropic__ApiKey="fake-e2e-key"
+  export Llm__Anthropic__BaseUrl="$FAKE_URL"
   export Database__Local__Database="$DB_NAME"
   export Web__RootPath="$WEB/dist"
   exec dotnet "$API_DLL" --urls "http://127.0.0.1:$PORT"
@@ -121,7 +145,7 @@ done
 echo "nginx (deploy/nginx.conf) on port $NGINX_PORT in front of the API."
 
 status=0
-WIBOT_URL="http://127.0.0.1:$NGINX_PORT" WIBOT_ADMIN_USER=admin WIBOT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+WIBOT_URL="http://127.0.0.1:$NGINX_PORT" WIBOT_FAKE_MODEL_URL="$FAKE_URL" WIBOT_ADMIN_USER=admin WIBOT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
   node "$WEB/e2e/run.mjs" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "End-to-end test failed (exit $status). Last API log lines:" >&2

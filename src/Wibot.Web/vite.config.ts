@@ -13,6 +13,23 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: false,
+    rollupOptions: {
+      // Mantine marks its modules "use client" (for React Server Components); meaningless in an SPA.
+      onwarn(warning, warn) {
+        if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('"use client"')) return;
+        warn(warning);
+      },
+      output: {
+        // Libraries change less often than the application: separate chunks stay cached across releases.
+        manualChunks: (id: string) => {
+          if (!id.includes('node_modules')) return undefined;
+          if (/node_modules\/(react|react-dom|scheduler)\//.test(id)) return 'react';
+          if (id.includes('@mantine/') || id.includes('@floating-ui/')) return 'mantine';
+          if (id.includes('@tanstack/')) return 'query';
+          return undefined;
+        },
+      },
+    },
   },
   server: {
     proxy: {
@@ -28,7 +45,9 @@ export default defineConfig({
     },
   },
   test: {
+    // Logic tests run in node; component tests (*.test.tsx) ask for jsdom in their first line.
     environment: 'node',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['src/test-setup.ts'],
   },
 });

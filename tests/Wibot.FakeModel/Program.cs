@@ -20,14 +20,7 @@ await using var server = new FakeModelServer
 await server.StartAsync(port, control: true);
 Console.WriteLine($"Fake model listening on {server.BaseUrl}");
 
-var stop = new TaskCompletionSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.TrySetResult();
-};
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.TrySetResult();
-await stop.Task;
+await server.WaitForShutdownAsync();
 
 int Option(string name, int fallback)
 {

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Wibot.Api.Tests.Fakes;
@@ -93,6 +94,9 @@ public sealed class FakeModelServer : IAsyncDisposable
         await _app.StartAsync();
         BaseUrl = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
+
+    /// <summary>Completes when the host is told to stop (SIGTERM, Ctrl+C).</summary>
+    public Task WaitForShutdownAsync() => _app?.WaitForShutdownAsync() ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {

@@ -1,32 +1,43 @@
-import { AdminUsersPage } from '../features/admin/components/AdminUsersPage';
-import { DocumentsPage } from '../features/admin/components/DocumentsPage';
-import { AnalyticsPage } from '../features/analytics/components/AnalyticsPage';
+import { Stack, Title } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense } from 'react';
+import { Spinner } from '../components/ui/Spinner';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { SafeguardPage } from '../features/safeguard/components/SafeguardPage';
+import { tokenKeys } from '../features/tokens/api/tokens';
+import { analyticsKeys } from '../features/analytics/api/analytics';
 import { useSession } from '../lib/useSession';
 import { ChatRoute } from './ChatRoute';
 import { Layout } from './Layout';
-import { Link, usePath } from './router';
+import { usePath } from './navigation';
+import { Link } from './router';
 
-function NotFound() {
+// Administration pages (and recharts) load on demand: technicians never download them.
+const AdminUsersPage = lazy(() => import('../features/admin/components/AdminUsersPage').then((m) => ({ default: m.AdminUsersPage })));
+const DocumentsPage = lazy(() => import('../features/admin/components/DocumentsPage').then((m) => ({ default: m.DocumentsPage })));
+const AnalyticsPage = lazy(() => import('../features/analytics/components/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
+
+function Message({ title }: { title: string }) {
   return (
-    <div className="page">
-      <h1>Page introuvable</h1>
+    <Stack className="page">
+      <Title order={1}>{title}</Title>
       <p>
         <Link to="/">Retour à la discussion</Link>
       </p>
-    </div>
+    </Stack>
   );
 }
 
-function Forbidden() {
+/** The users page, wired to what depends on users: the caller's own balance and the statistics. */
+function AdminUsersRoute() {
+  const queryClient = useQueryClient();
   return (
-    <div className="page">
-      <h1>Accès réservé aux administrateurs</h1>
-      <p>
-        <Link to="/">Retour à la discussion</Link>
-      </p>
-    </div>
+    <AdminUsersPage
+      onUsersChanged={() => {
+        void queryClient.invalidateQueries({ queryKey: tokenKeys.all });
+        void queryClient.invalidateQueries({ queryKey: analyticsKeys.all });
+      }}
+    />
   );
 }
 
@@ -37,6 +48,7 @@ export function App() {
   if (!session) return <LoginPage />;
 
   const isAdmin = session.user.role === 'admin';
+  const forbidden = <Message title="Accès réservé aux administrateurs" />;
   let content;
   const conversationMatch = /^\/c\/([^/]+)\/?$/.exec(path);
   if (path === '/' || path === '/login' || conversationMatch) {
@@ -44,18 +56,18 @@ export function App() {
   } else if (path === '/safeguard') {
     content = <SafeguardPage />;
   } else if (path === '/admin') {
-    content = isAdmin ? <AdminUsersPage /> : <Forbidden />;
+    content = isAdmin ? <AdminUsersRoute /> : forbidden;
   } else if (path === '/documents') {
-    content = isAdmin ? <DocumentsPage /> : <Forbidden />;
+    content = isAdmin ? <DocumentsPage /> : forbidden;
   } else if (path === '/analytics') {
-    content = isAdmin ? <AnalyticsPage /> : <Forbidden />;
+    content = isAdmin ? <AnalyticsPage /> : forbidden;
   } else {
-    content = <NotFound />;
+    content = <Message title="Page introuvable" />;
   }
 
   return (
     <Layout user={session.user} path={path}>
-      {content}
+      <Suspense fallback={<Spinner />}>{content}</Suspense>
     </Layout>
   );
 }

@@ -1,9 +1,12 @@
+import { AppShell, Badge, Burger, Button, Group, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
 import { logout } from '../features/auth/api/auth';
 import { SafeguardNavBadge } from '../features/safeguard/components/SafeguardNavBadge';
 import { TokenGauge } from '../features/tokens/components/TokenGauge';
 import type { LoginUser } from '../lib/schemas';
-import { Link, navigate } from './router';
+import { navigate } from './navigation';
+import { Link } from './router';
 
 interface NavItem {
   to: string;
@@ -20,48 +23,90 @@ const NAV: NavItem[] = [
   { to: '/analytics', label: 'Statistiques', adminOnly: true, match: (p) => p === '/analytics' },
 ];
 
+function NavLinks({ items, path, onNavigate }: { items: NavItem[]; path: string; onNavigate?: () => void }) {
+  return items.map((item) => {
+    const active = item.match(path);
+    return (
+      <Button
+        key={item.to}
+        component={Link}
+        to={item.to}
+        onClick={onNavigate}
+        variant={active ? 'light' : 'subtle'}
+        color={active ? undefined : 'gray'}
+        aria-current={active ? 'page' : undefined}
+        justify="flex-start"
+        px="sm"
+      >
+        {item.label}
+        {item.to === '/safeguard' && <SafeguardNavBadge />}
+      </Button>
+    );
+  });
+}
+
+/** The application shell: top bar (navigation, token gauge, user), a drawer-like menu below 992 px. */
 export function Layout({ user, path, children }: { user: LoginUser; path: string; children: ReactNode }) {
-  const isAdmin = user.role === 'admin';
+  const [menuOpen, menu] = useDisclosure(false);
+  const items = NAV.filter((item) => !item.adminOnly || user.role === 'admin');
+
   return (
-    <div className="shell">
+    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'md', collapsed: { desktop: true, mobile: !menuOpen } }} padding={0}>
       <a href="#main" className="skip-link">
         Aller au contenu
       </a>
-      <header className="topbar">
-        <Link to="/" className="topbar__brand" aria-label="WIBOT, accueil">
-          <span className="topbar__logo" aria-hidden="true">
-            W
-          </span>
-          WIBOT
-        </Link>
-        <nav aria-label="Navigation principale" className="topbar__nav">
-          {NAV.filter((item) => !item.adminOnly || isAdmin).map((item) => (
-            <Link key={item.to} to={item.to} className="topbar__link" aria-current={item.match(path) ? 'page' : undefined}>
-              {item.label}
-              {item.to === '/safeguard' && <SafeguardNavBadge />}
-            </Link>
-          ))}
-        </nav>
-        <div className="topbar__right">
-          <TokenGauge />
-          <span className="topbar__user" title={user.email ?? ''}>
-            {user.username} <span className="badge">{user.accreditation_level}</span>
-          </span>
-          <button
-            type="button"
-            className="btn btn--ghost btn--small"
-            onClick={() => {
-              logout();
-              navigate('/', { replace: true });
-            }}
-          >
-            Se déconnecter
-          </button>
-        </div>
-      </header>
-      <main id="main" className="main" tabIndex={-1}>
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap" gap="md">
+          <Group gap="md" wrap="nowrap">
+            <Burger opened={menuOpen} onClick={menu.toggle} hiddenFrom="md" size="sm" aria-label={menuOpen ? 'Fermer le menu' : 'Ouvrir le menu'} />
+            <UnstyledButton component={Link} to="/" aria-label="WIBOT, accueil" className="brand">
+              <Group gap={8} wrap="nowrap">
+                <ThemeIcon size={30} radius="md" aria-hidden="true">
+                  <Text fw={800}>W</Text>
+                </ThemeIcon>
+                <Text fw={800} fz="lg">
+                  WIBOT
+                </Text>
+              </Group>
+            </UnstyledButton>
+            <Group component="nav" aria-label="Navigation principale" gap={4} visibleFrom="md" wrap="nowrap">
+              <NavLinks items={items} path={path} />
+            </Group>
+          </Group>
+          <Group gap="md" wrap="nowrap">
+            <TokenGauge />
+            <Text fw={600} className="topbar__user" title={user.email ?? ''} visibleFrom="sm">
+              {user.username}{' '}
+              <Badge variant="default" size="sm">
+                {user.accreditation_level}
+              </Badge>
+            </Text>
+            <Button
+              variant="subtle"
+              size="compact-sm"
+              onClick={() => {
+                logout();
+                navigate('/', { replace: true });
+              }}
+            >
+              Se déconnecter
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      {menuOpen && (
+        <AppShell.Navbar p="sm" hiddenFrom="md">
+          <Stack component="nav" aria-label="Navigation principale" gap={4}>
+            <Text fw={600} size="sm" c="dimmed" px="sm">
+              {user.username} · {user.accreditation_level}
+            </Text>
+            <NavLinks items={items} path={path} onNavigate={menu.close} />
+          </Stack>
+        </AppShell.Navbar>
+      )}
+      <AppShell.Main id="main" tabIndex={-1} className="main">
         {children}
-      </main>
-    </div>
+      </AppShell.Main>
+    </AppShell>
   );
 }

@@ -1,21 +1,29 @@
+import { Alert as MantineAlert } from '@mantine/core';
 import type { ReactNode } from 'react';
 
+type Tone = 'error' | 'info' | 'success' | 'warning';
+const COLORS: Record<Tone, string> = { error: 'red', info: 'blue', success: 'teal', warning: 'orange' };
+
 interface AlertProps {
-  tone?: 'error' | 'info' | 'success' | 'warning';
+  tone?: Tone;
   children: ReactNode;
   onDismiss?: () => void;
 }
 
-/** A message box; errors are announced to screen readers immediately. */
+/** Mantine's Alert with the house tones; errors are announced at once (role alert), the rest politely. */
 export function Alert({ tone = 'error', children, onDismiss }: AlertProps) {
   return (
-    <div className={`alert alert--${tone}`} role={tone === 'error' ? 'alert' : 'status'}>
-      <div className="alert__body">{children}</div>
-      {onDismiss && (
-        <button type="button" className="alert__close" onClick={onDismiss} aria-label="Fermer le message">
-          ×
-        </button>
-      )}
-    </div>
+    <MantineAlert
+      color={COLORS[tone]}
+      variant="light"
+      role={tone === 'error' ? 'alert' : 'status'}
+      data-tone={tone}
+      withCloseButton={onDismiss !== undefined}
+      onClose={onDismiss}
+      closeButtonLabel="Fermer le message"
+      py="xs"
+    >
+      {children}
+    </MantineAlert>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { Button, Group, Modal } from '@mantine/core';
+import type { ReactNode } from 'react';
 
 interface ConfirmDialogProps {
   open: boolean;
@@ -12,7 +13,7 @@ interface ConfirmDialogProps {
   onCancel: () => void;
 }
 
-/** A modal confirmation built on <dialog>: focus is trapped and Escape cancels. */
+/** A confirmation on Mantine's Modal (focus trapped, Escape cancels, focus back to the opener). */
 export function ConfirmDialog({
   open,
   title,
@@ -24,36 +25,17 @@ export function ConfirmDialog({
   onConfirm,
   onCancel,
 }: ConfirmDialogProps) {
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
-
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby="confirm-title"
-      onCancel={(event) => {
-        event.preventDefault();
-        onCancel();
-      }}
-    >
-      <h2 id="confirm-title" className="dialog__title">
-        {title}
-      </h2>
-      {children && <div className="dialog__body">{children}</div>}
-      <div className="dialog__actions">
-        <button type="button" className="btn btn--secondary" onClick={onCancel} disabled={busy} autoFocus>
+    <Modal opened={open} onClose={onCancel} title={title} centered closeButtonProps={{ 'aria-label': 'Fermer' }}>
+      {children}
+      <Group justify="flex-end" mt="md">
+        <Button variant="default" onClick={onCancel} disabled={busy} data-autofocus>
           {cancelLabel}
-        </button>
-        <button type="button" className={danger ? 'btn btn--danger' : 'btn btn--primary'} onClick={onConfirm} disabled={busy}>
+        </Button>
+        <Button color={danger ? 'red' : undefined} onClick={onConfirm} loading={busy}>
           {confirmLabel}
-        </button>
-      </div>
-    </dialog>
+        </Button>
+      </Group>
+    </Modal>
   );
 }

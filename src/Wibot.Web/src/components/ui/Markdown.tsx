@@ -1,8 +1,10 @@
+import { Button } from '@mantine/core';
 import { Fragment, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type * as HighlightExports from '../../lib/highlight';
 import type { HighlightNode } from '../../lib/highlight';
 import { parseMarkdown, type Block, type Inline } from '../../lib/markdown';
 
-type HighlightModule = typeof import('../../lib/highlight');
+type HighlightModule = typeof HighlightExports;
 let highlighter: HighlightModule | null = null;
 let highlighterLoad: Promise<HighlightModule> | null = null;
 
@@ -89,9 +91,9 @@ function CodeBlock({ lang, text }: { lang: string; text: string }) {
     <div className="md-code">
       <div className="md-code__bar">
         <span className="md-code__lang">{lang || 'code'}</span>
-        <button type="button" className="btn btn--ghost btn--small" onClick={() => void copy()} aria-label="Copier le code">
+        <Button size="compact-xs" variant="subtle" color="gray.2" onClick={() => void copy()} aria-label="Copier le code">
           {copied ? 'Copié ✓' : 'Copier'}
-        </button>
+        </Button>
       </div>
       <pre>
         <code className={highlighted ? 'hljs' : undefined} data-highlighted={highlighted ? 'true' : undefined}>

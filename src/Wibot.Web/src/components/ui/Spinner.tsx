@@ -1,8 +1,12 @@
+import { Group, Loader, Text } from '@mantine/core';
+
 export function Spinner({ label = 'Chargement…' }: { label?: string }) {
   return (
-    <span className="spinner" role="status">
-      <span className="spinner__dot" aria-hidden="true" />
-      <span className="spinner__label">{label}</span>
-    </span>
+    <Group gap="xs" role="status" p="sm">
+      <Loader size="sm" aria-hidden="true" />
+      <Text size="sm" c="dimmed">
+        {label}
+      </Text>
+    </Group>
   );
 }

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Badge, Button, Group, Paper, Stack, Table, Text, TextInput, Title, UnstyledButton } from '@mantine/core';
+import { useMemo, useState } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { ConfirmDialog } from '../../../components/ui/ConfirmDialog';
 import { Spinner } from '../../../components/ui/Spinner';
@@ -7,7 +8,7 @@ import { formatDateTime, formatNumber } from '../../../lib/format';
 import type { AdminUser } from '../../../lib/schemas';
 import { useSession } from '../../../lib/useSession';
 import { filterUsers, sortUsers, type SortDirection, type SortKey } from '../api/user-table';
-import { deleteUser, listUsers, userIdOf } from '../api/users';
+import { useDeleteUser, userIdOf, useUsers } from '../api/users';
 import { CreateUserForm } from './CreateUserForm';
 import { EditUserDialog } from './EditUserDialog';
 
@@ -21,171 +22,170 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'created_at', label: 'Créé le' },
 ];
 
-export function AdminUsersPage() {
+interface UsersTableProps {
+  users: AdminUser[];
+  currentUserId: number | undefined;
+  onEdit: (user: AdminUser) => void;
+  onDelete: (user: AdminUser) => void;
+}
+
+/** The users, with a search box and sortable columns (client side: the list is small). */
+export function UsersTable({ users, currentUserId, onEdit, onDelete }: UsersTableProps) {
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: 'username', direction: 'asc' });
+  const visible = useMemo(() => sortUsers(filterUsers(users, query), sort.key, sort.direction), [users, query, sort]);
+  const toggleSort = (key: SortKey) =>
+    setSort((current) => ({ key, direction: current.key === key && current.direction === 'asc' ? 'desc' : 'asc' }));
+
+  return (
+    <>
+      <Group justify="space-between" mb="sm">
+        <Title order={2} size="h3" id="users-title">
+          Utilisateurs{' '}
+          <Text span c="dimmed" fz="inherit" fw={400}>
+            ({visible.length !== users.length ? `${visible.length} sur ${users.length}` : users.length})
+          </Text>
+        </Title>
+        <TextInput
+          label="Rechercher"
+          type="search"
+          name="user-search"
+          placeholder="Nom, e-mail, rôle, accréditation…"
+          value={query}
+          onChange={(e) => setQuery(e.currentTarget.value)}
+          w={300}
+          maw="100%"
+        />
+      </Group>
+      <Table.ScrollContainer minWidth={860}>
+        <Table striped highlightOnHover verticalSpacing="xs" aria-describedby="users-title">
+          <Table.Thead>
+            <Table.Tr>
+              {COLUMNS.map((column) => {
+                const active = sort.key === column.key;
+                return (
+                  <Table.Th key={column.key} scope="col" aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                    <UnstyledButton className="th-sort" onClick={() => toggleSort(column.key)}>
+                      {column.label}
+                      <span aria-hidden="true" className="th-sort__arrow">
+                        {active ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}
+                      </span>
+                    </UnstyledButton>
+                  </Table.Th>
+                );
+              })}
+              <Table.Th scope="col">
+                <span className="sr-only">Actions</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {visible.length === 0 && (
+              <Table.Tr>
+                <Table.Td colSpan={COLUMNS.length + 1}>
+                  <Text c="dimmed">Aucun utilisateur ne correspond à « {query} ».</Text>
+                </Table.Td>
+              </Table.Tr>
+            )}
+            {visible.map((user) => {
+              const id = userIdOf(user);
+              return (
+                <Table.Tr key={id} data-username={user.username ?? ''}>
+                  <Table.Td>
+                    <strong>{user.username}</strong>
+                    {id === currentUserId && <Text span c="dimmed"> (vous)</Text>}
+                  </Table.Td>
+                  <Table.Td>{user.email}</Table.Td>
+                  <Table.Td>{user.role === 'admin' ? 'Administrateur' : 'Technicien'}</Table.Td>
+                  <Table.Td>
+                    <Badge variant="default">{user.accreditation_level}</Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge color={user.is_active ? 'teal' : 'red'} variant="light" tt="none">
+                      {user.is_active ? 'Actif' : 'Désactivé'}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    {formatNumber(user.used_tokens)} / {formatNumber(user.quota_tokens)}
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(user.created_at)}</Table.Td>
+                  <Table.Td>
+                    <Group gap={4} wrap="nowrap" justify="flex-end">
+                      <Button size="compact-sm" variant="subtle" onClick={() => onEdit(user)} aria-label={`Modifier ${user.username ?? ''}`}>
+                        Modifier
+                      </Button>
+                      <Button size="compact-sm" variant="subtle" color="red" onClick={() => onDelete(user)} aria-label={`Supprimer ${user.username ?? ''}`}>
+                        Supprimer
+                      </Button>
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </>
+  );
+}
+
+/** Administration of the users; `onUsersChanged` lets the page refresh what depends on them (token balance, statistics). */
+export function AdminUsersPage({ onUsersChanged }: { onUsersChanged?: () => void }) {
   const session = useSession();
-  const [users, setUsers] = useState<AdminUser[] | null>(null);
+  const users = useUsers();
+  const remove = useDeleteUser(onUsersChanged);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [editing, setEditing] = useState<AdminUser | null>(null);
   const [toDelete, setToDelete] = useState<AdminUser | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [query, setQuery] = useState('');
-  const [sort, setSort] = useState<{ key: SortKey; direction: SortDirection }>({ key: 'username', direction: 'asc' });
-  const visible = useMemo(
-    () => (users ? sortUsers(filterUsers(users, query), sort.key, sort.direction) : null),
-    [users, query, sort],
-  );
-  const toggleSort = (key: SortKey) =>
-    setSort((current) => ({ key, direction: current.key === key && current.direction === 'asc' ? 'desc' : 'asc' }));
 
-  const load = useCallback(async () => {
-    try {
-      setUsers(await listUsers());
-    } catch (err) {
-      setError(describeError(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
-
-  const confirmDelete = async () => {
+  const confirmDelete = () => {
     if (!toDelete) return;
-    setBusy(true);
+    const username = toDelete.username ?? '';
     setError(null);
-    try {
-      await deleteUser(userIdOf(toDelete));
-      setNotice(`Utilisateur « ${toDelete.username ?? ''} » supprimé.`);
-      await load();
-    } catch (err) {
-      setError(describeError(err, { 404: 'Utilisateur introuvable.' }));
-    } finally {
-      setToDelete(null);
-      setBusy(false);
-    }
+    remove.mutate(userIdOf(toDelete), {
+      onSuccess: () => setNotice(`Utilisateur « ${username} » supprimé.`),
+      onError: (err) => setError(describeError(err, { 404: 'Utilisateur introuvable.' })),
+      onSettled: () => setToDelete(null),
+    });
   };
 
+  const shownError = error ?? (users.isError ? describeError(users.error) : null);
+
   return (
-    <div className="page">
-      <header className="page__header">
-        <h1>Administration des utilisateurs</h1>
-      </header>
+    <Stack className="page" gap="md">
+      <Title order={1}>Administration des utilisateurs</Title>
       {notice && (
         <Alert tone="success" onDismiss={() => setNotice(null)}>
           {notice}
         </Alert>
       )}
-      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+      {shownError && <Alert onDismiss={() => setError(null)}>{shownError}</Alert>}
 
       <CreateUserForm
+        onChanged={onUsersChanged}
         onCreated={(username) => {
           setNotice(`Utilisateur « ${username} » créé.`);
           setError(null);
-          void load();
         }}
       />
 
-      <section className="card" aria-labelledby="users-title">
-        <h2 id="users-title" className="card__title">
-          Utilisateurs {users && <span className="muted">({visible && visible.length !== users.length ? `${visible.length} sur ${users.length}` : users.length})</span>}
-        </h2>
-        <label className="field field--inline table-search">
-          <span className="field__label">Rechercher</span>
-          <input
-            type="search"
-            name="user-search"
-            placeholder="Nom, e-mail, rôle, accréditation…"
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
-        </label>
-        {!users || !visible ? (
-          <Spinner />
+      <Paper withBorder p="md" radius="md" component="section" aria-labelledby="users-title">
+        {users.data ? (
+          <UsersTable users={users.data} currentUserId={session?.user.id} onEdit={setEditing} onDelete={setToDelete} />
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-describedby="users-title">
-              <thead>
-                <tr>
-                  {COLUMNS.map((column) => {
-                    const active = sort.key === column.key;
-                    return (
-                      <th key={column.key} scope="col" aria-sort={active ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                        <button type="button" className="th-sort" onClick={() => toggleSort(column.key)}>
-                          {column.label}
-                          <span aria-hidden="true" className="th-sort__arrow">
-                            {active ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}
-                          </span>
-                        </button>
-                      </th>
-                    );
-                  })}
-                  <th scope="col">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {visible.length === 0 && (
-                  <tr>
-                    <td colSpan={COLUMNS.length + 1} className="muted">
-                      Aucun utilisateur ne correspond à « {query} ».
-                    </td>
-                  </tr>
-                )}
-                {visible.map((user) => {
-                  const id = userIdOf(user);
-                  const isSelf = id === session?.user.id;
-                  return (
-                    <tr key={id} data-username={user.username ?? ''}>
-                      <td>
-                        <strong>{user.username}</strong>
-                        {isSelf && <span className="muted"> (vous)</span>}
-                      </td>
-                      <td>{user.email}</td>
-                      <td>{user.role === 'admin' ? 'Administrateur' : 'Technicien'}</td>
-                      <td>
-                        <span className="badge">{user.accreditation_level}</span>
-                      </td>
-                      <td>
-                        <span className={user.is_active ? 'status status--ok' : 'status status--off'}>
-                          {user.is_active ? 'Actif' : 'Désactivé'}
-                        </span>
-                      </td>
-                      <td>
-                        {formatNumber(user.used_tokens)} / {formatNumber(user.quota_tokens)}
-                      </td>
-                      <td>{formatDateTime(user.created_at)}</td>
-                      <td className="table__actions">
-                        <button type="button" className="btn btn--ghost btn--small" onClick={() => setEditing(user)} aria-label={`Modifier ${user.username ?? ''}`}>
-                          Modifier
-                        </button>
-                        <button
-                          type="button"
-                          className="btn btn--danger-ghost btn--small"
-                          onClick={() => setToDelete(user)}
-                          aria-label={`Supprimer ${user.username ?? ''}`}
-                        >
-                          Supprimer
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+          <Spinner />
         )}
-      </section>
+      </Paper>
 
       <EditUserDialog
         user={editing}
+        onChanged={onUsersChanged}
         onClose={() => setEditing(null)}
         onSaved={(message) => {
           setEditing(null);
           setNotice(message);
           setError(null);
-          void load();
         }}
       />
       <ConfirmDialog
@@ -193,14 +193,12 @@ export function AdminUsersPage() {
         title="Supprimer l'utilisateur ?"
         confirmLabel="Supprimer"
         danger
-        busy={busy}
-        onConfirm={() => void confirmDelete()}
+        busy={remove.isPending}
+        onConfirm={confirmDelete}
         onCancel={() => setToDelete(null)}
       >
-        <p>
-          Le compte « {toDelete?.username} », ses conversations et ses messages seront définitivement supprimés.
-        </p>
+        <Text>Le compte « {toDelete?.username} », ses conversations et ses messages seront définitivement supprimés.</Text>
       </ConfirmDialog>
-    </div>
+    </Stack>
   );
 }

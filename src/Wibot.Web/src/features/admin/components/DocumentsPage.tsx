@@ -1,21 +1,21 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Badge, Button, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { Spinner } from '../../../components/ui/Spinner';
 import { describeError } from '../../../lib/errors';
 import { formatDateTime, formatNumber } from '../../../lib/format';
-import type { RagDocument, RagIngestResponse } from '../../../lib/schemas';
-import { listDocuments, reindexDocuments } from '../api/documents';
+import type { RagIngestResponse } from '../../../lib/schemas';
+import { useDocuments, useReindexDocuments } from '../api/documents';
 
-function useElapsed(running: boolean): number {
-  const [seconds, setSeconds] = useState(0);
+/** Seconds since `since` (a timestamp), ticking while it is set. */
+function useElapsedSeconds(since: number | null): number {
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (!running) return;
-    setSeconds(0);
-    const started = Date.now();
-    const timer = window.setInterval(() => setSeconds(Math.floor((Date.now() - started) / 1000)), 500);
+    if (since === null) return;
+    const timer = window.setInterval(() => setNow(Date.now()), 500);
     return () => window.clearInterval(timer);
-  }, [running]);
-  return seconds;
+  }, [since]);
+  return since === null ? 0 : Math.max(0, Math.floor((now - since) / 1000));
 }
 
 function formatDuration(ms: number): string {
@@ -33,154 +33,125 @@ function IngestResult({ result }: { result: RagIngestResponse }) {
     ['Extraits (chunks)', result.chunks],
   ];
   return (
-    <div className="ingest-result" data-testid="ingest-result">
+    <Stack gap="xs" data-testid="ingest-result">
       <Alert tone={errors.length ? 'warning' : 'success'}>
         Réindexation terminée en {formatDuration(result.duration_ms ?? 0)}
         {errors.length ? ` avec ${errors.length} erreur${errors.length > 1 ? 's' : ''}` : ''}.
       </Alert>
-      <dl>
+      <SimpleGrid cols={{ base: 2, sm: 5 }} component="dl" spacing="xs" className="ingest-result">
         {figures.map(([label, value]) => (
           <div key={label}>
             <dt>{label}</dt>
             <dd>{formatNumber(value)}</dd>
           </div>
         ))}
-      </dl>
+      </SimpleGrid>
       {errors.length > 0 && (
         <details open>
           <summary>Erreurs ({errors.length})</summary>
           <ul>
             {errors.map((e, i) => (
               <li key={`${e.path ?? ''}-${i}`}>
-                <code>{e.path ?? '—'}</code> : {e.error ?? 'erreur inconnue'}
+                <Code>{e.path ?? '—'}</Code> : {e.error ?? 'erreur inconnue'}
               </li>
             ))}
           </ul>
         </details>
       )}
-    </div>
+    </Stack>
   );
 }
 
-function tagsOf(document: RagDocument): string[] {
-  return document.tags ?? [];
-}
-
 export function DocumentsPage() {
-  const [documents, setDocuments] = useState<RagDocument[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<RagIngestResponse | null>(null);
-  const elapsed = useElapsed(running);
-
-  const load = useCallback(async (signal?: AbortSignal) => {
-    try {
-      setDocuments(await listDocuments(signal));
-    } catch (err) {
-      if (err instanceof DOMException && err.name === 'AbortError') return;
-      setError(describeError(err, { 404: "L'index documentaire est indisponible sur ce serveur." }));
-      setDocuments((current) => current ?? []);
-    }
-  }, []);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    void load(controller.signal);
-    return () => controller.abort();
-  }, [load]);
-
-  const totalChunks = useMemo(() => (documents ?? []).reduce((sum, d) => sum + (d.chunks ?? 0), 0), [documents]);
-
-  const reindex = async () => {
-    setRunning(true);
-    setError(null);
-    setResult(null);
-    try {
-      setResult(await reindexDocuments());
-      await load();
-    } catch (err) {
-      setError(describeError(err, { 403: 'La réindexation est réservée aux administrateurs.' }));
-    } finally {
-      setRunning(false);
-    }
-  };
+  const documents = useDocuments();
+  const reindex = useReindexDocuments();
+  const elapsed = useElapsedSeconds(reindex.isPending ? reindex.submittedAt : null);
+  const list = documents.data ?? (documents.isError ? [] : null);
+  const totalChunks = (list ?? []).reduce((sum, d) => sum + (d.chunks ?? 0), 0);
+  const error = reindex.isError
+    ? describeError(reindex.error, { 403: 'La réindexation est réservée aux administrateurs.' })
+    : documents.isError
+      ? describeError(documents.error, { 404: "L'index documentaire est indisponible sur ce serveur." })
+      : null;
 
   return (
-    <div className="page">
-      <header className="page__header">
-        <h1>Documents indexés</h1>
-        <button type="button" className="btn btn--primary" onClick={() => void reindex()} disabled={running} aria-busy={running}>
-          {running ? 'Réindexation…' : 'Réindexer'}
-        </button>
-      </header>
-      <p className="muted">
-        La base documentaire alimente les réponses de WIBOT (sources citées). La réindexation relit les fichiers et ne traite que
-        ce qui a changé.
-      </p>
-      {running && (
-        <div className="card" data-testid="ingest-progress">
+    <Stack className="page" gap="md">
+      <Group justify="space-between">
+        <Title order={1}>Documents indexés</Title>
+        <Button onClick={() => reindex.mutate()} loading={reindex.isPending} aria-busy={reindex.isPending}>
+          Réindexer
+        </Button>
+      </Group>
+      <Text c="dimmed">
+        La base documentaire alimente les réponses de WIBOT (sources citées). La réindexation relit les fichiers et ne traite que ce
+        qui a changé.
+      </Text>
+      {reindex.isPending && (
+        <Paper withBorder p="xs" data-testid="ingest-progress">
           <Spinner label={`Réindexation en cours… ${elapsed} s`} />
-        </div>
+        </Paper>
       )}
-      {result && <IngestResult result={result} />}
-      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
+      {reindex.data && !reindex.isPending && <IngestResult result={reindex.data} />}
+      {error && <Alert onDismiss={reindex.isError ? () => reindex.reset() : undefined}>{error}</Alert>}
 
-      <section className="card" aria-labelledby="documents-title">
-        <h2 id="documents-title" className="card__title">
+      <Paper withBorder p="md" radius="md" component="section" aria-labelledby="documents-title">
+        <Title order={2} size="h3" id="documents-title" mb="sm">
           Documents{' '}
-          {documents && (
-            <span className="muted">
-              ({documents.length} — {formatNumber(totalChunks)} extraits)
-            </span>
+          {list && (
+            <Text span c="dimmed" fz="inherit" fw={400}>
+              ({list.length} — {formatNumber(totalChunks)} extraits)
+            </Text>
           )}
-        </h2>
-        {!documents ? (
+        </Title>
+        {!list ? (
           <Spinner />
-        ) : documents.length === 0 ? (
-          <p className="empty-state" data-testid="documents-empty">
+        ) : list.length === 0 ? (
+          <Text c="dimmed" ta="center" p="lg" data-testid="documents-empty">
             Aucun document indexé pour le moment.
-          </p>
+          </Text>
         ) : (
-          <div className="table-wrap">
-            <table className="table" aria-describedby="documents-title">
-              <thead>
-                <tr>
-                  <th scope="col">Titre</th>
-                  <th scope="col">Chemin</th>
-                  <th scope="col">Type</th>
-                  <th scope="col">Client</th>
-                  <th scope="col">Étiquettes</th>
-                  <th scope="col">Extraits</th>
-                  <th scope="col">Indexé le</th>
-                </tr>
-              </thead>
-              <tbody>
-                {documents.map((document) => (
-                  <tr key={document.document ?? document.path ?? ''}>
-                    <td>
+          <Table.ScrollContainer minWidth={820}>
+            <Table striped highlightOnHover aria-describedby="documents-title">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th scope="col">Titre</Table.Th>
+                  <Table.Th scope="col">Chemin</Table.Th>
+                  <Table.Th scope="col">Type</Table.Th>
+                  <Table.Th scope="col">Client</Table.Th>
+                  <Table.Th scope="col">Étiquettes</Table.Th>
+                  <Table.Th scope="col">Extraits</Table.Th>
+                  <Table.Th scope="col">Indexé le</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {list.map((document) => (
+                  <Table.Tr key={document.document ?? document.path ?? ''}>
+                    <Table.Td>
                       <strong>{document.title || document.document}</strong>
-                    </td>
-                    <td>
-                      <code>{document.path}</code>
-                    </td>
-                    <td>{document.type ?? '—'}</td>
-                    <td>{document.client ?? '—'}</td>
-                    <td>
-                      {tagsOf(document).map((tag) => (
-                        <span key={tag} className="tag">
-                          {tag}
-                        </span>
-                      ))}
-                    </td>
-                    <td>{formatNumber(document.chunks)}</td>
-                    <td>{formatDateTime(document.indexed_at)}</td>
-                  </tr>
+                    </Table.Td>
+                    <Table.Td>
+                      <Code>{document.path}</Code>
+                    </Table.Td>
+                    <Table.Td>{document.type ?? '—'}</Table.Td>
+                    <Table.Td>{document.client ?? '—'}</Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {(document.tags ?? []).map((tag) => (
+                          <Badge key={tag} size="xs" variant="light" tt="none">
+                            {tag}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td>{formatNumber(document.chunks)}</Table.Td>
+                    <Table.Td>{formatDateTime(document.indexed_at)}</Table.Td>
+                  </Table.Tr>
                 ))}
-              </tbody>
-            </table>
-          </div>
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         )}
-      </section>
-    </div>
+      </Paper>
+    </Stack>
   );
 }

@@ -1,44 +1,48 @@
+import { Button, Checkbox, Fieldset, Group, Modal, NativeSelect, NumberInput, PasswordInput, SimpleGrid, Stack } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/ui/Alert';
-import { Modal } from '../../../components/ui/Modal';
 import { ApiError, type FieldErrors } from '../../../lib/api-client';
 import { describeError } from '../../../lib/errors';
 import { formatNumber } from '../../../lib/format';
 import type { AdminUser, UpdateUserBody } from '../../../lib/schemas';
-import { ACCREDITATION_LEVELS, ROLES, updateUser, userIdOf } from '../api/users';
-import { FieldError } from './FieldError';
+import { ACCREDITATION_LEVELS, ROLES, fieldError, useUpdateUser, userIdOf } from '../api/users';
 
 interface EditUserDialogProps {
   user: AdminUser | null;
   onClose: () => void;
   onSaved: (message: string) => void;
+  onChanged?: () => void;
 }
 
-function EditUserForm({ user, onClose, onSaved }: { user: AdminUser; onClose: () => void; onSaved: (message: string) => void }) {
+interface EditUserFormProps {
+  user: AdminUser;
+  onClose: () => void;
+  onSaved: (message: string) => void;
+  onChanged?: () => void;
+}
+
+function EditUserForm({ user, onClose, onSaved, onChanged }: EditUserFormProps) {
   const [role, setRole] = useState(user.role ?? 'user');
   const [level, setLevel] = useState(user.accreditation_level ?? 'N0');
   const [active, setActive] = useState(user.is_active ?? true);
-  const [quota, setQuota] = useState(String(user.quota_tokens ?? ''));
+  const [quota, setQuota] = useState<string | number>(user.quota_tokens ?? '');
   const [password, setPassword] = useState('');
-  const [addTokens, setAddTokens] = useState('10000');
+  const [addTokens, setAddTokens] = useState<string | number>(10000);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const update = useUpdateUser(onChanged);
   const userId = userIdOf(user);
 
-  const run = async (body: UpdateUserBody, message: string) => {
-    setBusy(true);
+  const run = (body: UpdateUserBody, message: string) => {
     setError(null);
     setErrors({});
-    try {
-      await updateUser(body);
-      onSaved(message);
-    } catch (err) {
-      if (err instanceof ApiError) setErrors(err.errors);
-      setError(describeError(err, { 404: 'Utilisateur introuvable.' }));
-    } finally {
-      setBusy(false);
-    }
+    update.mutate(body, {
+      onSuccess: () => onSaved(message),
+      onError: (err) => {
+        if (err instanceof ApiError) setErrors(err.errors);
+        setError(describeError(err, { 404: 'Utilisateur introuvable.' }));
+      },
+    });
   };
 
   const save = (event: FormEvent) => {
@@ -47,14 +51,13 @@ function EditUserForm({ user, onClose, onSaved }: { user: AdminUser; onClose: ()
     if (role !== user.role) body.role = role;
     if (level !== user.accreditation_level) body.accreditation_level = level;
     if (active !== user.is_active) body.is_active = active;
-    const quotaValue = Number(quota);
-    if (quota.trim() && quotaValue !== user.quota_tokens) body.quota_tokens = quotaValue;
+    if (typeof quota === 'number' && quota !== user.quota_tokens) body.quota_tokens = quota;
     if (password) body.password = password;
     if (Object.keys(body).length === 1) {
       onClose();
       return;
     }
-    void run(body, `Utilisateur « ${user.username ?? ''} » mis à jour.`);
+    run(body, `Utilisateur « ${user.username ?? ''} » mis à jour.`);
   };
 
   const add = () => {
@@ -63,85 +66,81 @@ function EditUserForm({ user, onClose, onSaved }: { user: AdminUser; onClose: ()
       setError('Indiquez un nombre entier de tokens supérieur à zéro.');
       return;
     }
-    void run({ user_id: userId, add_tokens: amount }, `${formatNumber(amount)} tokens ajoutés à « ${user.username ?? ''} ».`);
+    run({ user_id: userId, add_tokens: amount }, `${formatNumber(amount)} tokens ajoutés à « ${user.username ?? ''} ».`);
   };
 
+  const busy = update.isPending;
   return (
-    <form className="form-grid" onSubmit={save}>
-      {error && (
-        <div className="form-grid__full">
-          <Alert>{error}</Alert>
-        </div>
-      )}
-      <label className="field">
-        <span className="field__label">Rôle</span>
-        <select name="role" value={role} onChange={(e) => setRole(e.target.value)}>
-          {ROLES.map((r) => (
-            <option key={r.value} value={r.value}>
-              {r.label}
-            </option>
-          ))}
-        </select>
-        <FieldError errors={errors} field="role" id="edit-role-error" />
-      </label>
-      <label className="field">
-        <span className="field__label">Accréditation</span>
-        <select name="accreditation_level" value={level} onChange={(e) => setLevel(e.target.value)}>
-          {ACCREDITATION_LEVELS.map((l) => (
-            <option key={l} value={l}>
-              {l}
-            </option>
-          ))}
-        </select>
-        <FieldError errors={errors} field="accreditation_level" id="edit-level-error" />
-      </label>
-      <label className="field">
-        <span className="field__label">Quota mensuel (tokens)</span>
-        <input name="quota_tokens" type="number" min={0} step={1} value={quota} onChange={(e) => setQuota(e.target.value)} />
-        <FieldError errors={errors} field="quota_tokens" id="edit-quota-error" />
-      </label>
-      <label className="field">
-        <span className="field__label">Réinitialiser le mot de passe</span>
-        <input
-          name="password"
-          type="password"
-          autoComplete="new-password"
-          placeholder="Laisser vide pour le conserver"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-        />
-        <FieldError errors={errors} field="password" id="edit-password-error" />
-      </label>
-      <label className="checkbox form-grid__full">
-        <input type="checkbox" name="is_active" checked={active} onChange={(e) => setActive(e.target.checked)} />
-        Compte actif
-      </label>
-      <div className="form-grid__full form-actions">
-        <button type="button" className="btn btn--secondary" onClick={onClose} disabled={busy}>
-          Annuler
-        </button>
-        <button type="submit" className="btn btn--primary" disabled={busy}>
-          Enregistrer
-        </button>
-      </div>
-      <fieldset className="form-grid__full add-tokens">
-        <legend>Ajouter des tokens au mois en cours</legend>
-        <label className="field">
-          <span className="field__label">Nombre de tokens</span>
-          <input name="add_tokens" type="number" min={1} step={1} value={addTokens} onChange={(e) => setAddTokens(e.target.value)} />
-        </label>
-        <button type="button" className="btn btn--secondary" onClick={add} disabled={busy}>
-          Ajouter des tokens
-        </button>
-      </fieldset>
+    <form onSubmit={save}>
+      <Stack gap="sm">
+        {error && <Alert>{error}</Alert>}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <NativeSelect label="Rôle" name="role" value={role} onChange={(e) => setRole(e.currentTarget.value)} data={ROLES} error={fieldError(errors, 'role')} />
+          <NativeSelect
+            label="Accréditation"
+            name="accreditation_level"
+            value={level}
+            onChange={(e) => setLevel(e.currentTarget.value)}
+            data={[...ACCREDITATION_LEVELS]}
+            error={fieldError(errors, 'accreditation_level')}
+          />
+          <NumberInput
+            label="Quota mensuel (tokens)"
+            name="quota_tokens"
+            min={0}
+            allowNegative={false}
+            allowDecimal={false}
+            thousandSeparator=" "
+            value={quota}
+            onChange={setQuota}
+            error={fieldError(errors, 'quota_tokens')}
+          />
+          <PasswordInput
+            label="Réinitialiser le mot de passe"
+            name="password"
+            autoComplete="new-password"
+            placeholder="Laisser vide pour le conserver"
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={fieldError(errors, 'password')}
+            visibilityToggleButtonProps={{ 'aria-label': 'Afficher ou masquer la saisie' }}
+          />
+        </SimpleGrid>
+        <Checkbox label="Compte actif" name="is_active" checked={active} onChange={(e) => setActive(e.currentTarget.checked)} />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onClose} disabled={busy}>
+            Annuler
+          </Button>
+          <Button type="submit" loading={busy}>
+            Enregistrer
+          </Button>
+        </Group>
+        <Fieldset legend="Ajouter des tokens au mois en cours" variant="filled">
+          <Group align="flex-end">
+            <NumberInput
+              label="Nombre de tokens"
+              name="add_tokens"
+              min={1}
+              allowNegative={false}
+              allowDecimal={false}
+              thousandSeparator=" "
+              value={addTokens}
+              onChange={setAddTokens}
+            />
+            <Button variant="default" onClick={add} disabled={busy}>
+              Ajouter des tokens
+            </Button>
+          </Group>
+        </Fieldset>
+      </Stack>
     </form>
   );
 }
 
-export function EditUserDialog({ user, onClose, onSaved }: EditUserDialogProps) {
+export function EditUserDialog({ user, onClose, onSaved, onChanged }: EditUserDialogProps) {
   return (
-    <Modal open={user !== null} title={`Modifier « ${user?.username ?? ''} »`} onClose={onClose}>
-      {user && <EditUserForm key={userIdOf(user)} user={user} onClose={onClose} onSaved={onSaved} />}
+    <Modal opened={user !== null} onClose={onClose} title={`Modifier « ${user?.username ?? ''} »`} size="lg" closeButtonProps={{ 'aria-label': 'Fermer' }}>
+      {user && <EditUserForm key={userIdOf(user)} user={user} onClose={onClose} onSaved={onSaved} onChanged={onChanged} />}
     </Modal>
   );
 }

@@ -1,3 +1,4 @@
+import { useMutation } from '@tanstack/react-query';
 import { apiFetch } from '../../../lib/api-client';
 import type { LoginBody, LoginResponse } from '../../../lib/schemas';
 import { clearSession, setSession, type Session } from '../../../lib/session';
@@ -10,6 +11,11 @@ export async function login(body: LoginBody): Promise<Session> {
   return session;
 }
 
+export function useLogin() {
+  return useMutation({ mutationFn: login });
+}
+
+/** Ends the session; the application clears the query cache when the session goes (src/app/App.tsx). */
 export function logout(): void {
   clearSession();
 }

@@ -1,73 +1,87 @@
+import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { Alert } from '../../../components/ui/Alert';
 import { describeError } from '../../../lib/errors';
 import { getLogoutReason } from '../../../lib/session';
-import { login } from '../api/auth';
+import { useLogin } from '../api/auth';
+
+const MISSING = "Saisissez votre nom d'utilisateur et votre mot de passe.";
 
 export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [missing, setMissing] = useState(false);
   const [expired] = useState(() => getLogoutReason() === 'expired');
+  const loginMutation = useLogin();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
     if (!username.trim() || !password) {
-      setError("Saisissez votre nom d'utilisateur et votre mot de passe.");
+      loginMutation.reset();
+      setMissing(true);
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
-      await login({ username: username.trim(), password });
-    } catch (err) {
-      setError(
-        describeError(err, {
-          400: "Saisissez votre nom d'utilisateur et votre mot de passe.",
-          401: 'Identifiants invalides',
-          429: 'Trop de tentatives, réessayez plus tard',
-        }),
-      );
-      setBusy(false);
-    }
+    setMissing(false);
+    loginMutation.mutate({ username: username.trim(), password });
   };
 
+  const error = missing
+    ? MISSING
+    : loginMutation.isError
+      ? describeError(loginMutation.error, { 400: MISSING, 401: 'Identifiants invalides', 429: 'Trop de tentatives, réessayez plus tard' })
+      : null;
+
   return (
-    <main className="login">
-      <form className="login__card" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="login-title">
-        <div className="login__brand" aria-hidden="true">
-          W
-        </div>
-        <h1 id="login-title">WIBOT</h1>
-        <p className="muted">Assistant des techniciens WIDIP</p>
-        {error ? <Alert>{error}</Alert> : expired && <Alert tone="info">Votre session a expiré, veuillez vous reconnecter.</Alert>}
-        <label className="field">
-          <span className="field__label">Nom d'utilisateur</span>
-          <input
+    <Center component="main" mih="100vh" p="md" className="login">
+      <Paper component="form" onSubmit={submit} noValidate aria-labelledby="login-title" w={380} maw="100%" p="xl" radius="lg" shadow="xl">
+        <Stack gap="md">
+          <ThemeIcon size={56} radius="lg" mx="auto" aria-hidden="true">
+            <Text fw={800} fz={28}>
+              W
+            </Text>
+          </ThemeIcon>
+          <div>
+            <Title order={1} id="login-title" ta="center">
+              WIBOT
+            </Title>
+            <Text c="dimmed" ta="center">
+              Assistant des techniciens WIDIP
+            </Text>
+          </div>
+          {error ? (
+            <Alert color="red" role="alert" variant="light">
+              {error}
+            </Alert>
+          ) : (
+            expired && (
+              <Alert color="blue" role="status" variant="light">
+                Votre session a expiré, veuillez vous reconnecter.
+              </Alert>
+            )
+          )}
+          <TextInput
+            label="Nom d'utilisateur"
             name="username"
             autoComplete="username"
             value={username}
-            onChange={(e) => setUsername(e.target.value)}
+            onChange={(e) => setUsername(e.currentTarget.value)}
+            data-autofocus
             autoFocus
             required
           />
-        </label>
-        <label className="field">
-          <span className="field__label">Mot de passe</span>
-          <input
+          <PasswordInput
+            label="Mot de passe"
             name="password"
-            type="password"
             autoComplete="current-password"
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => setPassword(e.currentTarget.value)}
             required
+            visibilityToggleButtonProps={{ 'aria-label': 'Afficher ou masquer la saisie' }}
           />
-        </label>
-        <button type="submit" className="btn btn--primary btn--block" disabled={busy}>
-          {busy ? 'Connexion…' : 'Se connecter'}
-        </button>
-      </form>
-    </main>
+          <Button type="submit" fullWidth loading={loginMutation.isPending} loaderProps={{ 'aria-label': 'Connexion…' }}>
+            Se connecter
+          </Button>
+        </Stack>
+      </Paper>
+    </Center>
   );
 }

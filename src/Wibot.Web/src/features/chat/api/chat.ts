@@ -1,5 +1,6 @@
+import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import { ApiError, apiFetch, apiRequest } from '../../../lib/api-client';
-import type { ChatResponse, ChatSource, MessagesResponse } from '../../../lib/schemas';
+import type { ChatResponse, ChatSource, MessageDto, MessagesResponse } from '../../../lib/schemas';
 import { readSseStream } from '../../../lib/sse';
 
 export type ChatMode = 'flash' | 'code' | 'redaction';
@@ -17,6 +18,33 @@ export function isRetryableChatError(error: unknown): boolean {
 
 export function getMessages(conversationId: string, signal?: AbortSignal): Promise<MessagesResponse> {
   return apiFetch<MessagesResponse>(`/webhook/wibot/messages/${encodeURIComponent(conversationId)}`, { signal });
+}
+
+export const chatKeys = {
+  all: ['chat'] as const,
+  messages: (conversationId: string) => [...chatKeys.all, 'messages', conversationId] as const,
+};
+
+/**
+ * The history of one conversation. It only changes through this client's chat (which writes the
+ * finished exchanges into the cache), so it is not refetched on focus; a failed or stopped answer
+ * marks it stale for the next visit.
+ */
+export const messagesQueryOptions = (conversationId: string) =>
+  queryOptions({
+    queryKey: chatKeys.messages(conversationId),
+    queryFn: ({ signal }) => getMessages(conversationId, signal),
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+  });
+
+/** Appends a finished exchange (question and streamed answer) to the cached history of its conversation. */
+export function appendExchange(queryClient: QueryClient, conversationId: string, exchange: MessageDto[]): void {
+  queryClient.setQueryData<MessagesResponse>(chatKeys.messages(conversationId), (current) => ({
+    ...current,
+    conversation_id: conversationId,
+    messages: [...(current?.messages ?? []), ...exchange],
+  }));
 }
 
 export interface ChatRequest {
@@ -77,10 +105,10 @@ export async function sendChat(request: ChatRequest, handlers: ChatStreamHandler
     return;
   }
 
-  let streamError: ApiError | null = null;
-  let finished = false;
+  // Written by the event callback: an object, so that the checks below see the updates.
+  const outcome: { error: ApiError | null; finished: boolean } = { error: null, finished: false };
   await readSseStream(response, (event) => {
-    if (streamError) return;
+    if (outcome.error) return;
     switch (event.event) {
       case 'meta': {
         const meta = parseJson<{ conversation_id?: string; message_id?: string }>(event.data);
@@ -98,13 +126,13 @@ export async function sendChat(request: ChatRequest, handlers: ChatStreamHandler
         break;
       }
       case 'done': {
-        finished = true;
+        outcome.finished = true;
         handlers.onDone(parseJson<{ tokens_used?: number; tokens_remaining?: number }>(event.data) ?? {});
         break;
       }
       case 'error': {
         const problem = parseJson<{ status?: number; title?: string; detail?: string; type?: string }>(event.data) ?? {};
-        streamError = new ApiError({
+        outcome.error = new ApiError({
           status: problem.status ?? 502,
           title: problem.title ?? 'Erreur du modèle de langage',
           detail: problem.detail,
@@ -116,8 +144,8 @@ export async function sendChat(request: ChatRequest, handlers: ChatStreamHandler
         break;
     }
   });
-  if (streamError) throw streamError;
-  if (!finished) {
+  if (outcome.error) throw outcome.error;
+  if (!outcome.finished) {
     throw new ApiError({ status: 502, title: 'Réponse interrompue', detail: 'La réponse a été interrompue avant la fin. Réessayez.' });
   }
 }

@@ -1,20 +1,30 @@
-import { useEffect, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
-import { Icon } from '../../../components/ui/Icon';
+import { ActionIcon, Button, FileButton, Group, SegmentedControl, Stack, Text, Textarea, Title } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useMemo, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { Alert } from '../../../components/ui/Alert';
+import { Icon } from '../../../components/ui/Icon';
 import { Spinner } from '../../../components/ui/Spinner';
 import { ApiError } from '../../../lib/api-client';
 import { describeError } from '../../../lib/errors';
-import { emit, on } from '../../../lib/events';
 import { formatDate } from '../../../lib/format';
 import type { MessageDto } from '../../../lib/schemas';
 import { ACCEPT_ATTRIBUTE, checkAttachment } from '../api/attachments';
-import { CHAT_MODES, getMessages, isRetryableChatError, sendChat, type ChatMode } from '../api/chat';
+import { CHAT_MODES, appendExchange, chatKeys, isRetryableChatError, messagesQueryOptions, sendChat, type ChatMode } from '../api/chat';
 import { MessageView, type UiMessage } from './MessageView';
+
+export interface QuotaState {
+  exhausted: boolean;
+  resetsAt: string | null;
+}
 
 interface ChatPanelProps {
   conversationId: string | null;
   /** The server created a conversation for the first message: the page should now show it. */
   onConversationCreated: (id: string) => void;
+  /** An answer ended (done, failed or stopped): the conversation list and the token balance may have changed. */
+  onAnswerSettled?: () => void;
+  /** The caller's monthly quota, for the banner shown when it is spent. */
+  quota?: QuotaState | null;
 }
 
 interface Question {
@@ -23,12 +33,23 @@ interface Question {
   file: File | null;
 }
 
+/** What this panel added to the shown conversation since it was opened (in-flight, failed, stopped answers…). */
+interface LocalThread {
+  /** The conversation these messages belong to (null: a new conversation, not created yet). */
+  conversationId: string | null;
+  /** The conversation the server created for the first message, once known. */
+  createdId: string | null;
+  messages: UiMessage[];
+}
+
+const EMPTY_THREAD: LocalThread = { conversationId: null, createdId: null, messages: [] };
+
 let localCounter = 0;
 const localId = (prefix: string) => `${prefix}-${Date.now()}-${++localCounter}`;
 
-function fromDto(dto: MessageDto): UiMessage {
+function fromDto(dto: MessageDto, index: number): UiMessage {
   return {
-    id: dto.message_id ?? localId('m'),
+    id: dto.message_id ?? `history-${index}`,
     role: dto.role === 'user' ? 'user' : 'assistant',
     content: dto.content ?? '',
     mode: dto.mode,
@@ -36,6 +57,23 @@ function fromDto(dto: MessageDto): UiMessage {
     attachmentName: dto.has_attachment ? (dto.attachment_name ?? 'pièce jointe') : null,
     tokensUsed: dto.tokens_used,
   };
+}
+
+function toDto(message: UiMessage): MessageDto {
+  return {
+    message_id: message.id,
+    role: message.role,
+    content: message.content,
+    mode: message.mode ?? null,
+    tokens_used: message.tokensUsed ?? 0,
+    created_at: message.createdAt ?? new Date().toISOString(),
+    has_attachment: Boolean(message.attachmentName),
+    attachment_name: message.attachmentName ?? null,
+  };
+}
+
+function isChatMode(value: string | null | undefined): value is ChatMode {
+  return value === 'flash' || value === 'code' || value === 'redaction';
 }
 
 const QUOTA_MESSAGE = 'Quota mensuel de tokens épuisé : contactez un administrateur pour obtenir des tokens supplémentaires.';
@@ -52,59 +90,58 @@ function chatErrorMessage(error: unknown): string {
   return describeError(error);
 }
 
-export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelProps) {
-  const [messages, setMessages] = useState<UiMessage[]>([]);
-  const [loading, setLoading] = useState(false);
-  const [mode, setMode] = useState<ChatMode>('flash');
+export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettled, quota }: ChatPanelProps) {
+  const queryClient = useQueryClient();
+  const history = useQuery({ ...messagesQueryOptions(conversationId ?? ''), enabled: conversationId !== null });
+  const [thread, setThread] = useState<LocalThread>(EMPTY_THREAD);
+  const [shownId, setShownId] = useState(conversationId);
+  const [modeChoice, setModeChoice] = useState<ChatMode | null>(null);
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [dragging, setDragging] = useState(false);
-  const [quota, setQuota] = useState<{ exhausted: boolean; resetsAt: string | null } | null>(null);
   const abortRef = useRef<AbortController | null>(null);
   const stoppedRef = useRef(false);
   const dragDepthRef = useRef(0);
   const retryRef = useRef(new Map<string, { question: Question; userId: string }>());
   const adoptedIdRef = useRef<string | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
-  const fileInputRef = useRef<HTMLInputElement>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const resetFileRef = useRef<() => void>(null);
 
-  // Load the history when another conversation is selected (not when the one we are streaming
-  // into was just created by the server).
+  // Another conversation was selected: start afresh (but keep the thread the server just created
+  // a conversation for: the page navigates to it while its answer is shown).
+  if (shownId !== conversationId) {
+    setShownId(conversationId);
+    if (!conversationId || conversationId !== thread.createdId) {
+      setThread(EMPTY_THREAD);
+      setModeChoice(null);
+      setError(null);
+    }
+  }
+
+  // Leaving a conversation stops its stream; a new conversation gets the focus.
   useEffect(() => {
     if (conversationId && conversationId === adoptedIdRef.current) return;
     adoptedIdRef.current = null;
     abortRef.current?.abort();
-    setError(null);
-    if (!conversationId) {
-      setMessages([]);
-      textareaRef.current?.focus();
-      return;
-    }
-    const controller = new AbortController();
-    setLoading(true);
-    setMessages([]);
-    getMessages(conversationId, controller.signal)
-      .then((answer) => {
-        const list = (answer.messages ?? []).map(fromDto);
-        setMessages(list);
-        const lastMode = [...list].reverse().find((m) => m.mode)?.mode;
-        if (lastMode === 'flash' || lastMode === 'code' || lastMode === 'redaction') setMode(lastMode);
-      })
-      .catch((err: unknown) => {
-        if (err instanceof DOMException && err.name === 'AbortError') return;
-        setError(describeError(err, { 404: 'Conversation introuvable ou supprimée.' }));
-      })
-      .finally(() => {
-        if (!controller.signal.aborted) setLoading(false);
-      });
-    return () => controller.abort();
+    if (!conversationId) textareaRef.current?.focus();
   }, [conversationId]);
 
   useEffect(() => () => abortRef.current?.abort(), []);
-  useEffect(() => on('tokens:balance', (balance) => setQuota(balance)), []);
+
+  const historyMessages = useMemo(() => (history.data?.messages ?? []).map(fromDto), [history.data]);
+  const messages = useMemo(() => {
+    const local = new Set(thread.messages.map((m) => m.id));
+    return [...historyMessages.filter((m) => !local.has(m.id)), ...thread.messages];
+  }, [historyMessages, thread.messages]);
+  const lastMode = [...historyMessages].reverse().find((m) => isChatMode(m.mode))?.mode;
+  const mode: ChatMode = modeChoice ?? (isChatMode(lastMode) ? lastMode : 'flash');
+  const loading = conversationId !== null && history.isPending && thread.messages.length === 0;
+  const historyError =
+    history.isError && thread.messages.length === 0 ? describeError(history.error, { 404: 'Conversation introuvable ou supprimée.' }) : null;
+  const shownError = error ?? historyError;
 
   // Keep the newest text in view while it streams.
   useEffect(() => {
@@ -113,7 +150,7 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
   }, [messages]);
 
   const pickFile = (picked: File | null) => {
-    if (fileInputRef.current) fileInputRef.current.value = '';
+    resetFileRef.current?.();
     if (!picked) return;
     const problem = checkAttachment(picked);
     if (problem) {
@@ -138,27 +175,39 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
     const assistantId = localId('a');
     const assistant: UiMessage = { id: assistantId, role: 'assistant', content: '', mode: askedMode, streaming: true };
     const update = (change: (m: UiMessage) => UiMessage) =>
-      setMessages((list) => list.map((m) => (m.id === assistantId ? change(m) : m)));
+      setThread((t) => ({ ...t, messages: t.messages.map((m) => (m.id === assistantId ? change(m) : m)) }));
 
-    setMessages((list) => [...list, userMessage, assistant]);
+    setThread((t) => ({ ...t, conversationId, messages: [...t.messages, userMessage, assistant] }));
     setError(null);
     setSending(true);
     const controller = new AbortController();
     abortRef.current = controller;
     stoppedRef.current = false;
     let createdId: string | null = null;
+    // What the stream delivered, kept here too: state updaters run later, at render time.
+    const streamed = { content: '', tokensUsed: null as number | null, done: false };
 
     try {
       await sendChat(
         { message, mode: askedMode, conversationId, file: sentFile },
         {
           onMeta: (meta) => {
-            if (!conversationId && meta.conversation_id) createdId = meta.conversation_id;
+            if (!conversationId && meta.conversation_id) {
+              createdId = meta.conversation_id;
+              const id = createdId;
+              setThread((t) => ({ ...t, createdId: id }));
+            }
           },
-          onDelta: (delta) => update((m) => ({ ...m, content: m.content + delta })),
+          onDelta: (delta) => {
+            streamed.content += delta;
+            update((m) => ({ ...m, content: m.content + delta }));
+          },
           onSources: (sources) => update((m) => ({ ...m, sources })),
-          onDone: (done) =>
-            update((m) => ({ ...m, streaming: false, tokensUsed: done.tokens_used ?? null, createdAt: new Date().toISOString() })),
+          onDone: (done) => {
+            streamed.done = true;
+            streamed.tokensUsed = done.tokens_used ?? null;
+            update((m) => ({ ...m, streaming: false, tokensUsed: done.tokens_used ?? null, createdAt: new Date().toISOString() }));
+          },
         },
         controller.signal,
       );
@@ -173,8 +222,12 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
         // Nothing was answered: the question goes back into the input (when no conversation was
         // created for it) instead of staying in the thread.
         const giveBack = !createdId;
-        setMessages((list) => list.filter((m) => (m.id !== assistantId || m.content) && !(giveBack && m.id === userMessage.id)));
-        update((m) => ({ ...m, streaming: false }));
+        setThread((t) => ({
+          ...t,
+          messages: t.messages
+            .filter((m) => (m.id !== assistantId || m.content) && !(giveBack && m.id === userMessage.id))
+            .map((m) => (m.id === assistantId ? { ...m, streaming: false } : m)),
+        }));
         setError(chatErrorMessage(err));
         if (giveBack) {
           setText((current) => current || message);
@@ -184,8 +237,17 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
     } finally {
       abortRef.current = null;
       setSending(false);
-      emit('tokens:changed');
-      emit('conversations:changed');
+      const target = conversationId ?? createdId;
+      if (target) {
+        // The finished exchange goes into the cached history; anything else means the server's
+        // copy differs from what is shown (a stored question, a partial answer): reload next visit.
+        if (streamed.done) {
+          const answer: UiMessage = { ...assistant, content: streamed.content, tokensUsed: streamed.tokensUsed, streaming: false };
+          appendExchange(queryClient, target, [toDto(userMessage), toDto(answer)]);
+        }
+        else void queryClient.invalidateQueries({ queryKey: chatKeys.messages(target), refetchType: 'none' });
+      }
+      onAnswerSettled?.();
       if (createdId && (!controller.signal.aborted || stoppedRef.current)) {
         adoptedIdRef.current = createdId;
         onConversationCreated(createdId);
@@ -216,7 +278,7 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
     const entry = retryRef.current.get(assistantId);
     if (!entry || sending) return;
     retryRef.current.delete(assistantId);
-    setMessages((list) => list.filter((m) => m.id !== assistantId && m.id !== entry.userId));
+    setThread((t) => ({ ...t, messages: t.messages.filter((m) => m.id !== assistantId && m.id !== entry.userId) }));
     void ask(entry.question);
   };
 
@@ -281,100 +343,98 @@ export function ChatPanel({ conversationId, onConversationCreated }: ChatPanelPr
       <div className="chat__messages" ref={listRef} aria-live="polite" aria-busy={sending}>
         {loading && <Spinner label="Chargement des messages…" />}
         {!loading && messages.length === 0 && (
-          <div className="chat__welcome">
-            <h2>Bonjour, comment puis-je vous aider ?</h2>
-            <p className="muted">
-              Choisissez un mode, posez votre question ou joignez un journal (log) ou un document à analyser.
-            </p>
-          </div>
+          <Stack className="chat__welcome" gap="xs" align="center">
+            <Title order={2}>Bonjour, comment puis-je vous aider ?</Title>
+            <Text c="dimmed">Choisissez un mode, posez votre question ou joignez un journal (log) ou un document à analyser.</Text>
+          </Stack>
         )}
         {messages.map((message) => (
-          <MessageView
-            key={message.id}
-            message={message}
-            onRetry={message.failed && !sending ? () => retry(message.id) : undefined}
-          />
+          <MessageView key={message.id} message={message} onRetry={message.failed && !sending ? () => retry(message.id) : undefined} />
         ))}
       </div>
 
       <form className="composer" onSubmit={(e) => void send(e)}>
-        {quota?.exhausted && error !== QUOTA_MESSAGE && (
-          <div className="quota-banner" data-testid="quota-banner">
-            <Alert tone="warning">
-              Votre quota mensuel de tokens est épuisé
-              {quota.resetsAt ? ` : il sera réinitialisé le ${formatDate(quota.resetsAt)}` : ''}. Un administrateur peut vous
-              en attribuer davantage.
-            </Alert>
-          </div>
-        )}
-        {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
-        <div className="composer__toolbar">
-          <fieldset className="segmented">
-            <legend className="sr-only">Mode de réponse</legend>
-            {CHAT_MODES.map((m) => (
-              <label key={m.value} className={mode === m.value ? 'segmented__item segmented__item--active' : 'segmented__item'}>
-                <input
-                  type="radio"
-                  name="mode"
-                  value={m.value}
-                  checked={mode === m.value}
-                  onChange={() => setMode(m.value)}
-                  disabled={sending}
-                />
-                <span>
-                  <span aria-hidden="true">{m.icon}</span> {m.label}
-                </span>
-                <span className="segmented__hint">{m.hint}</span>
-              </label>
-            ))}
-          </fieldset>
-          <div className="composer__attach">
-            <input
-              ref={fileInputRef}
-              id="chat-file"
-              type="file"
-              className="sr-only"
-              accept={ACCEPT_ATTRIBUTE}
-              onChange={(e) => pickFile(e.target.files?.[0] ?? null)}
-              disabled={sending}
-            />
-            <label htmlFor="chat-file" className="btn btn--ghost btn--small" aria-disabled={sending}>
-              <Icon name="paperclip" /> Joindre un fichier
-            </label>
-            {file && (
-              <span className="file-chip" data-testid="attached-file">
-                {file.name} ({Math.max(1, Math.round(file.size / 1024))} Ko)
-                <button type="button" className="icon-btn" onClick={() => setFile(null)} aria-label={`Retirer ${file.name}`}>
-                  ×
-                </button>
-              </span>
-            )}
-          </div>
-        </div>
-        <div className="composer__row">
-          <label htmlFor="chat-input" className="sr-only">
-            Votre message
-          </label>
-          <textarea
-            id="chat-input"
-            ref={textareaRef}
-            value={text}
-            onChange={(e) => setText(e.target.value)}
-            onKeyDown={onKeyDown}
-            placeholder="Écrivez votre message… (Entrée pour envoyer, Maj+Entrée pour un retour à la ligne)"
-            rows={3}
-            maxLength={32000}
-          />
-          {sending ? (
-            <button type="button" className="btn btn--secondary" onClick={stop} title="Arrêter la génération (le texte déjà reçu est conservé)">
-              <Icon name="stop" size={14} /> Arrêter
-            </button>
-          ) : (
-            <button type="submit" className="btn btn--primary" disabled={!text.trim()}>
-              Envoyer
-            </button>
+        <Stack gap="xs">
+          {quota?.exhausted && error !== QUOTA_MESSAGE && (
+            <div data-testid="quota-banner">
+              <Alert tone="warning">
+                Votre quota mensuel de tokens est épuisé
+                {quota.resetsAt ? ` : il sera réinitialisé le ${formatDate(quota.resetsAt)}` : ''}. Un administrateur peut vous en
+                attribuer davantage.
+              </Alert>
+            </div>
           )}
-        </div>
+          {shownError && <Alert onDismiss={() => setError(null)}>{shownError}</Alert>}
+          <Group justify="space-between" gap="xs">
+            <SegmentedControl
+              aria-label="Mode de réponse"
+              name="mode"
+              value={mode}
+              onChange={(value) => setModeChoice(isChatMode(value) ? value : null)}
+              disabled={sending}
+              data={CHAT_MODES.map((m) => ({
+                value: m.value,
+                label: (
+                  <span className="mode-option" data-mode={m.value}>
+                    <span>
+                      <span aria-hidden="true">{m.icon}</span> {m.label}
+                    </span>
+                    <span className="mode-option__hint">{m.hint}</span>
+                  </span>
+                ),
+              }))}
+            />
+            <Group gap="xs">
+              <FileButton onChange={pickFile} accept={ACCEPT_ATTRIBUTE} disabled={sending} resetRef={resetFileRef} inputProps={{ id: 'chat-file' }}>
+                {(props) => (
+                  <Button {...props} variant="subtle" size="compact-sm" leftSection={<Icon name="paperclip" />} disabled={sending}>
+                    Joindre un fichier
+                  </Button>
+                )}
+              </FileButton>
+              {file && (
+                <Group gap={4} className="file-chip" data-testid="attached-file" wrap="nowrap">
+                  <Text size="sm">
+                    {file.name} ({Math.max(1, Math.round(file.size / 1024))} Ko)
+                  </Text>
+                  <ActionIcon size="sm" variant="subtle" color="gray" onClick={() => setFile(null)} aria-label={`Retirer ${file.name}`}>
+                    ×
+                  </ActionIcon>
+                </Group>
+              )}
+            </Group>
+          </Group>
+          <Group align="flex-end" gap="sm" wrap="nowrap">
+            <Textarea
+              ref={textareaRef}
+              aria-label="Votre message"
+              id="chat-input"
+              value={text}
+              onChange={(e) => setText(e.currentTarget.value)}
+              onKeyDown={onKeyDown}
+              placeholder="Écrivez votre message… (Entrée pour envoyer, Maj+Entrée pour un retour à la ligne)"
+              autosize
+              minRows={3}
+              maxRows={10}
+              maxLength={32000}
+              style={{ flex: 1 }}
+            />
+            {sending ? (
+              <Button
+                variant="default"
+                onClick={stop}
+                leftSection={<Icon name="stop" size={14} />}
+                title="Arrêter la génération (le texte déjà reçu est conservé)"
+              >
+                Arrêter
+              </Button>
+            ) : (
+              <Button type="submit" disabled={!text.trim()}>
+                Envoyer
+              </Button>
+            )}
+          </Group>
+        </Stack>
       </form>
     </section>
   );

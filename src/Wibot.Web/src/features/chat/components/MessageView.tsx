@@ -1,3 +1,4 @@
+import { Badge, Button, Text } from '@mantine/core';
 import { Markdown } from '../../../components/ui/Markdown';
 import { Icon } from '../../../components/ui/Icon';
 import { formatDateTime } from '../../../lib/format';
@@ -20,6 +21,7 @@ export interface UiMessage {
 }
 
 const MODE_LABELS: Record<string, string> = { flash: 'Flash', code: 'Code', redaction: 'Rédaction' };
+const MODE_COLORS: Record<string, string> = { flash: 'orange', code: 'wibot', redaction: 'violet' };
 
 function Sources({ sources }: { sources: ChatSource[] }) {
   return (
@@ -52,9 +54,17 @@ export function MessageView({ message, onRetry }: { message: UiMessage; onRetry?
     >
       <header className="msg__header">
         <span className="msg__author">{isUser ? 'Vous' : 'WIBOT'}</span>
-        {message.mode && <span className={`chip chip--${message.mode}`}>{MODE_LABELS[message.mode] ?? message.mode}</span>}
+        {message.mode && (
+          <Badge size="sm" variant="light" color={MODE_COLORS[message.mode] ?? 'gray'} tt="none">
+            {MODE_LABELS[message.mode] ?? message.mode}
+          </Badge>
+        )}
         {message.createdAt && <time dateTime={message.createdAt}>{formatDateTime(message.createdAt)}</time>}
-        {!isUser && !!message.tokensUsed && <span className="muted">{message.tokensUsed} tokens</span>}
+        {!isUser && !!message.tokensUsed && (
+          <Text span size="xs" c="dimmed">
+            {message.tokensUsed} tokens
+          </Text>
+        )}
       </header>
       {message.attachmentName && (
         <div className="msg__attachment" title="Pièce jointe">
@@ -67,7 +77,7 @@ export function MessageView({ message, onRetry }: { message: UiMessage; onRetry?
         ) : message.content ? (
           <Markdown source={message.content} />
         ) : message.streaming ? (
-          <p className="muted typing" aria-label="WIBOT rédige sa réponse">
+          <p className="typing" aria-label="WIBOT rédige sa réponse">
             <span />
             <span />
             <span />
@@ -83,9 +93,9 @@ export function MessageView({ message, onRetry }: { message: UiMessage; onRetry?
         <div className="msg__failure" role="alert" data-testid="answer-failed">
           <span>{message.failed}</span>
           {onRetry && (
-            <button type="button" className="btn btn--secondary btn--small" onClick={onRetry}>
-              <Icon name="retry" size={14} /> Réessayer
-            </button>
+            <Button size="compact-sm" variant="default" onClick={onRetry} leftSection={<Icon name="retry" size={14} />}>
+              Réessayer
+            </Button>
           )}
         </div>
       )}

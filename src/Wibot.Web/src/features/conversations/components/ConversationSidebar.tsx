@@ -1,72 +1,40 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import { Icon } from '../../../components/ui/Icon';
+import { ActionIcon, Button, Group, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { ConfirmDialog } from '../../../components/ui/ConfirmDialog';
+import { Icon } from '../../../components/ui/Icon';
 import { Spinner } from '../../../components/ui/Spinner';
 import { describeError } from '../../../lib/errors';
-import { emit, on } from '../../../lib/events';
 import { formatDateTime } from '../../../lib/format';
 import type { ConversationDto } from '../../../lib/schemas';
-import { deleteConversation, listConversations, renameConversation } from '../api/conversations';
+import { useConversations, useDeleteConversation, useRenameConversation } from '../api/conversations';
 
 interface ConversationSidebarProps {
   selectedId: string | null;
   onSelect: (id: string) => void;
   onNew: () => void;
-  /** Called after the selected conversation was deleted. */
+  /** Called after a conversation was deleted. */
   onDeleted: (id: string) => void;
 }
 
 export function ConversationSidebar({ selectedId, onSelect, onNew, onDeleted }: ConversationSidebarProps) {
-  const [conversations, setConversations] = useState<ConversationDto[]>([]);
-  const [nextBefore, setNextBefore] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const conversations = useConversations();
+  const rename = useRenameConversation();
+  const remove = useDeleteConversation();
   const [editingId, setEditingId] = useState<string | null>(null);
   const [draftTitle, setDraftTitle] = useState('');
   const [toDelete, setToDelete] = useState<ConversationDto | null>(null);
-  const [busy, setBusy] = useState(false);
-  const editInput = useRef<HTMLInputElement>(null);
+  const [error, setError] = useState<string | null>(null);
 
-  const load = useCallback(async () => {
-    try {
-      const answer = await listConversations();
-      setConversations(answer.conversations ?? []);
-      setNextBefore(answer.next_before ?? null);
-      setError(null);
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setLoading(false);
-    }
-  }, []);
-
-  useEffect(() => {
-    void load();
-    return on('conversations:changed', () => void load());
-  }, [load]);
-
-  useEffect(() => {
-    if (editingId) editInput.current?.focus();
-  }, [editingId]);
-
-  const loadMore = async () => {
-    if (!nextBefore) return;
-    try {
-      const answer = await listConversations(nextBefore);
-      setConversations((list) => [...list, ...(answer.conversations ?? [])]);
-      setNextBefore(answer.next_before ?? null);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  };
+  const list = conversations.data?.pages.flatMap((page) => page.conversations ?? []) ?? [];
+  const shownError = error ?? (conversations.isError ? describeError(conversations.error) : null);
 
   const startRename = (conversation: ConversationDto) => {
     setEditingId(conversation.conversation_id ?? null);
     setDraftTitle(conversation.title ?? '');
   };
 
-  const submitRename = async (event: FormEvent) => {
+  const submitRename = (event: FormEvent) => {
     event.preventDefault();
     const id = editingId;
     const title = draftTitle.trim();
@@ -75,138 +43,131 @@ export function ConversationSidebar({ selectedId, onSelect, onNew, onDeleted }: 
       setError('Le titre ne peut pas être vide.');
       return;
     }
-    setBusy(true);
-    try {
-      await renameConversation(id, title);
-      setConversations((list) => list.map((c) => (c.conversation_id === id ? { ...c, title } : c)));
-      setEditingId(null);
-      setError(null);
-      emit('conversations:changed');
-    } catch (err) {
-      setError(describeError(err, { 404: 'Conversation introuvable.' }));
-    } finally {
-      setBusy(false);
-    }
+    rename.mutate(
+      { id, title },
+      {
+        onSuccess: () => {
+          setEditingId(null);
+          setError(null);
+        },
+        onError: (err) => setError(describeError(err, { 404: 'Conversation introuvable.' })),
+      },
+    );
   };
 
-  const confirmDelete = async () => {
+  const confirmDelete = () => {
     const id = toDelete?.conversation_id;
     if (!id) return;
-    setBusy(true);
-    try {
-      await deleteConversation(id);
-      setConversations((list) => list.filter((c) => c.conversation_id !== id));
-      setToDelete(null);
-      setError(null);
-      onDeleted(id);
-    } catch (err) {
-      setToDelete(null);
-      setError(describeError(err, { 404: 'Conversation introuvable.' }));
-    } finally {
-      setBusy(false);
-    }
+    remove.mutate(id, {
+      onSuccess: () => {
+        setToDelete(null);
+        setError(null);
+        onDeleted(id);
+      },
+      onError: (err) => {
+        setToDelete(null);
+        setError(describeError(err, { 404: 'Conversation introuvable.' }));
+      },
+    });
   };
 
   return (
-    <aside className="sidebar" aria-label="Conversations">
-      <button type="button" className="btn btn--primary btn--block" onClick={onNew}>
-        + Nouvelle conversation
-      </button>
-      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
-      {loading ? (
-        <Spinner />
-      ) : conversations.length === 0 ? (
-        <p className="muted sidebar__empty">Aucune conversation pour le moment.</p>
-      ) : (
-        <ul className="conv-list" aria-label="Vos conversations">
-          {conversations.map((conversation) => {
-            const id = conversation.conversation_id ?? '';
-            const active = id === selectedId;
-            const title = conversation.title || 'Sans titre';
-            return (
-              <li key={id} className={active ? 'conv conv--active' : 'conv'} data-conversation-id={id}>
-                {editingId === id ? (
-                  <form className="conv__edit" onSubmit={(e) => void submitRename(e)}>
-                    <label className="sr-only" htmlFor={`rename-${id}`}>
-                      Nouveau titre
-                    </label>
-                    <input
-                      id={`rename-${id}`}
-                      ref={editInput}
-                      value={draftTitle}
-                      maxLength={200}
-                      onChange={(e) => setDraftTitle(e.target.value)}
-                      onKeyDown={(e) => {
-                        if (e.key === 'Escape') setEditingId(null);
-                      }}
-                    />
-                    <button type="submit" className="btn btn--primary btn--small" disabled={busy}>
-                      Enregistrer
-                    </button>
-                    <button type="button" className="btn btn--ghost btn--small" onClick={() => setEditingId(null)}>
-                      Annuler
-                    </button>
-                  </form>
-                ) : (
-                  <>
-                    <button
-                      type="button"
-                      className="conv__open"
-                      onClick={() => onSelect(id)}
-                      aria-current={active ? 'true' : undefined}
-                    >
-                      <span className="conv__title" title={title}>
-                        {title}
-                      </span>
-                      <span className="conv__meta">
-                        {formatDateTime(conversation.updated_at)} · {conversation.message_count ?? 0} msg
-                      </span>
-                    </button>
-                    <div className="conv__actions">
-                      <button
-                        type="button"
-                        className="icon-btn"
-                        onClick={() => startRename(conversation)}
-                        aria-label={`Renommer la conversation ${title}`}
-                        title="Renommer"
-                      >
-                        <Icon name="pencil" />
-                      </button>
-                      <button
-                        type="button"
-                        className="icon-btn icon-btn--danger"
-                        onClick={() => setToDelete(conversation)}
-                        aria-label={`Supprimer la conversation ${title}`}
-                        title="Supprimer"
-                      >
-                        <Icon name="trash" />
-                      </button>
-                    </div>
-                  </>
-                )}
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {nextBefore && (
-        <button type="button" className="btn btn--ghost btn--block" onClick={() => void loadMore()}>
-          Afficher plus
-        </button>
-      )}
+    <Stack component="aside" aria-label="Conversations" className="sidebar" gap="sm">
+      <Button fullWidth onClick={onNew} leftSection="+">
+        Nouvelle conversation
+      </Button>
+      {shownError && <Alert onDismiss={() => setError(null)}>{shownError}</Alert>}
+      <div className="sidebar__scroll">
+        {conversations.isPending ? (
+          <Spinner />
+        ) : list.length === 0 ? (
+          <Text c="dimmed" size="sm" p="xs">
+            Aucune conversation pour le moment.
+          </Text>
+        ) : (
+          <ul className="conv-list" aria-label="Vos conversations">
+            {list.map((conversation) => {
+              const id = conversation.conversation_id ?? '';
+              const active = id === selectedId;
+              const title = conversation.title || 'Sans titre';
+              return (
+                <li key={id} className={active ? 'conv conv--active' : 'conv'} data-conversation-id={id}>
+                  {editingId === id ? (
+                    <form className="conv__edit" onSubmit={submitRename}>
+                      <TextInput
+                        aria-label="Nouveau titre"
+                        value={draftTitle}
+                        maxLength={200}
+                        size="xs"
+                        autoFocus
+                        onChange={(e) => setDraftTitle(e.currentTarget.value)}
+                        onKeyDown={(e) => {
+                          if (e.key === 'Escape') setEditingId(null);
+                        }}
+                      />
+                      <Group gap={6} mt={6}>
+                        <Button type="submit" size="compact-sm" loading={rename.isPending}>
+                          Enregistrer
+                        </Button>
+                        <Button variant="subtle" size="compact-sm" onClick={() => setEditingId(null)}>
+                          Annuler
+                        </Button>
+                      </Group>
+                    </form>
+                  ) : (
+                    <>
+                      <UnstyledButton className="conv__open" onClick={() => onSelect(id)} aria-current={active ? 'true' : undefined}>
+                        <span className="conv__title" title={title}>
+                          {title}
+                        </span>
+                        <span className="conv__meta">
+                          {formatDateTime(conversation.updated_at)} · {conversation.message_count ?? 0} msg
+                        </span>
+                      </UnstyledButton>
+                      <Group gap={2} className="conv__actions" wrap="nowrap">
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          onClick={() => startRename(conversation)}
+                          aria-label={`Renommer la conversation ${title}`}
+                          title="Renommer"
+                        >
+                          <Icon name="pencil" />
+                        </ActionIcon>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          onClick={() => setToDelete(conversation)}
+                          aria-label={`Supprimer la conversation ${title}`}
+                          title="Supprimer"
+                        >
+                          <Icon name="trash" />
+                        </ActionIcon>
+                      </Group>
+                    </>
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        )}
+        {conversations.hasNextPage && (
+          <Button variant="subtle" fullWidth mt="xs" onClick={() => void conversations.fetchNextPage()} loading={conversations.isFetchingNextPage}>
+            Afficher plus
+          </Button>
+        )}
+      </div>
       <ConfirmDialog
         open={toDelete !== null}
         title="Supprimer la conversation ?"
         confirmLabel="Supprimer"
         danger
-        busy={busy}
-        onConfirm={() => void confirmDelete()}
+        busy={remove.isPending}
+        onConfirm={confirmDelete}
         onCancel={() => setToDelete(null)}
       >
-        <p>
-          « {toDelete?.title || 'Sans titre'} » et tous ses messages seront définitivement supprimés.
-        </p>
+        <Text>« {toDelete?.title || 'Sans titre'} » et tous ses messages seront définitivement supprimés.</Text>
       </ConfirmDialog>
-    </aside>
+    </Stack>
   );
 }

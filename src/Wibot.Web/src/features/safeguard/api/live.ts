@@ -29,7 +29,7 @@ export function parseLiveEvent(name: string, data: string): LiveEvent | null {
   let payload: { request_id?: unknown; status?: unknown } = {};
   try {
     const parsed: unknown = JSON.parse(data);
-    if (parsed && typeof parsed === 'object') payload = parsed as typeof payload;
+    if (parsed && typeof parsed === 'object') payload = parsed;
   } catch {
     // An event without JSON data still means "something changed".
   }

@@ -1,3 +1,4 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch } from '../../../lib/api-client';
 import type { SafeguardDecisionBody, SafeguardRequest, SafeguardRequestResponse, SafeguardRequestsResponse } from '../../../lib/schemas';
 
@@ -18,6 +19,15 @@ export const STATUS_LABELS: Record<string, string> = {
   expired: 'Expirée',
 };
 
+/** While the live event stream is down, the lists are polled this often. */
+export const POLL_MS = 10_000;
+
+export const safeguardKeys = {
+  all: ['safeguard'] as const,
+  lists: () => [...safeguardKeys.all, 'requests'] as const,
+  list: (status: StatusFilter) => [...safeguardKeys.lists(), status] as const,
+};
+
 export async function listRequests(status: StatusFilter, signal?: AbortSignal): Promise<SafeguardRequest[]> {
   const answer = await apiFetch<SafeguardRequestsResponse>('/webhook/wibot/safeguard/requests', { query: { status }, signal });
   return answer?.requests ?? [];
@@ -29,4 +39,35 @@ export function approveRequest(body: SafeguardDecisionBody): Promise<SafeguardRe
 
 export function rejectRequest(body: SafeguardDecisionBody & { comment: string }): Promise<SafeguardRequestResponse> {
   return apiFetch<SafeguardRequestResponse>('/webhook/wibot/safeguard/reject', { method: 'POST', body });
+}
+
+/** The requests of one status; polled every 10 s unless live events keep the cache fresh. */
+export const safeguardRequestsQueryOptions = (status: StatusFilter, live: boolean) =>
+  queryOptions({
+    queryKey: safeguardKeys.list(status),
+    queryFn: ({ signal }) => listRequests(status, signal),
+    refetchInterval: live ? false : POLL_MS,
+    // Live events invalidate the lists: what is cached stays valid until one arrives.
+    staleTime: live ? Infinity : 5_000,
+  });
+
+export type Decision = { kind: 'approve'; requestId: string; comment?: string } | { kind: 'reject'; requestId: string; comment: string };
+
+export function useDecideRequest() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (decision: Decision) =>
+      decision.kind === 'reject'
+        ? rejectRequest({ request_id: decision.requestId, comment: decision.comment })
+        : approveRequest(decision.comment ? { request_id: decision.requestId, comment: decision.comment } : { request_id: decision.requestId }),
+    onSuccess: (_answer, decision) => {
+      // The decided request leaves the queue at once; every list is then read again.
+      queryClient.setQueryData<SafeguardRequest[]>(safeguardKeys.list('pending'), (list) =>
+        list?.filter((request) => request.request_id !== decision.requestId),
+      );
+      return queryClient.invalidateQueries({ queryKey: safeguardKeys.lists() });
+    },
+    // A 409 (decided elsewhere, expired) means our copy is old.
+    onError: () => queryClient.invalidateQueries({ queryKey: safeguardKeys.lists() }),
+  });
 }

@@ -1,3 +1,4 @@
+import { Badge } from '@mantine/core';
 import { useSafeguardRequests } from './useSafeguardRequests';
 
 /** The number of pending Safeguard requests, shown next to the navigation link. */
@@ -6,8 +7,16 @@ export function SafeguardNavBadge() {
   const count = requests?.length ?? 0;
   if (count === 0) return null;
   return (
-    <span className="nav-count" data-testid="safeguard-pending-count" aria-label={`${count} demande${count > 1 ? 's' : ''} en attente`}>
+    <Badge
+      component="span"
+      color="red"
+      size="sm"
+      circle={count < 10}
+      ml={6}
+      data-testid="safeguard-pending-count"
+      aria-label={`${count} demande${count > 1 ? 's' : ''} en attente`}
+    >
       {count}
-    </span>
+    </Badge>
   );
 }

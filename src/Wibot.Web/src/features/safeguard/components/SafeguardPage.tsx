@@ -1,3 +1,4 @@
+import { Badge, Button, Code, Group, NativeSelect, Paper, SimpleGrid, Stack, Tabs, Text, Textarea, Title, UnstyledButton } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { Icon } from '../../../components/ui/Icon';
@@ -8,7 +9,7 @@ import { formatCountdown, formatDateTime } from '../../../lib/format';
 import type { SafeguardRequest } from '../../../lib/schemas';
 import { useSession } from '../../../lib/useSession';
 import { decisionBlockReason } from '../api/decision';
-import { HISTORY_FILTERS, STATUS_LABELS, approveRequest, rejectRequest, type StatusFilter } from '../api/safeguard';
+import { HISTORY_FILTERS, STATUS_LABELS, useDecideRequest, type StatusFilter } from '../api/safeguard';
 import { useSafeguardRequests } from './useSafeguardRequests';
 
 const LEVEL_HINTS: Record<string, string> = {
@@ -17,6 +18,8 @@ const LEVEL_HINTS: Record<string, string> = {
   L3: 'Niveau 3 : décision possible dès N3',
   L4: 'Niveau 4 : décision réservée au N4',
 };
+const LEVEL_COLORS: Record<string, string> = { L1: 'green', L2: 'yellow', L3: 'orange', L4: 'red' };
+const STATUS_COLORS: Record<string, string> = { pending: 'orange', approved: 'teal', rejected: 'red', expired: 'gray' };
 
 type Tab = 'pending' | 'history';
 
@@ -42,22 +45,26 @@ function formatArguments(value: unknown): string {
   try {
     return JSON.stringify(value, null, 2);
   } catch {
-    return String(value);
+    return '(arguments illisibles)';
   }
 }
 
 function LevelBadge({ level }: { level: string | null | undefined }) {
   const value = level ?? '?';
   return (
-    <span className={`level level--${value.toLowerCase()}`} title={LEVEL_HINTS[value] ?? ''}>
+    <Badge color={LEVEL_COLORS[value] ?? 'gray'} variant="filled" radius="sm" title={LEVEL_HINTS[value] ?? ''}>
       {value}
-    </span>
+    </Badge>
   );
 }
 
 function StatusBadge({ status }: { status: string | null | undefined }) {
   const value = status ?? 'pending';
-  return <span className={`status status--${value}`}>{STATUS_LABELS[value] ?? value}</span>;
+  return (
+    <Badge color={STATUS_COLORS[value] ?? 'gray'} variant="light" tt="none">
+      {STATUS_LABELS[value] ?? value}
+    </Badge>
+  );
 }
 
 interface DetailProps {
@@ -67,54 +74,54 @@ interface DetailProps {
   onDecided: (message: string) => void;
 }
 
-function RequestDetail({ request, now, accreditation, onDecided }: DetailProps) {
+export function RequestDetail({ request, now, accreditation, onDecided }: DetailProps) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'approve' | 'reject' | null>(null);
+  const decide = useDecideRequest();
   const id = request.request_id ?? '';
   const pending = request.status === 'pending';
   const remaining = Date.parse(request.expires_at ?? '') - now;
   const expired = pending && remaining <= 0;
   const blocked = pending ? (expired ? 'Demande expirée' : decisionBlockReason(request, accreditation)) : null;
+  const busy = decide.isPending ? decide.variables.kind : null;
 
-  const decide = async (kind: 'approve' | 'reject') => {
+  const submit = (kind: 'approve' | 'reject') => {
     const text = comment.trim();
     if (kind === 'reject' && !text) {
       setError('Un commentaire est obligatoire pour rejeter une demande.');
       return;
     }
-    setBusy(kind);
     setError(null);
-    try {
-      if (kind === 'reject') await rejectRequest({ request_id: id, comment: text });
-      else await approveRequest(text ? { request_id: id, comment: text } : { request_id: id });
-      setComment('');
-      onDecided(kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`);
-    } catch (err) {
-      setError(
-        describeError(err, {
-          403: err instanceof ApiError && err.detail ? err.detail : "Votre niveau d'accréditation ne permet pas de décider cette demande.",
-          409: err instanceof ApiError && err.detail ? err.detail : 'Cette demande a déjà été traitée ou a expiré.',
-        }),
-      );
-    } finally {
-      setBusy(null);
-    }
+    // mutateAsync, not mutate's callbacks: the decided request leaves the queue (and this panel
+    // unmounts) before the mutation settles, and the page must still hear about it.
+    decide.mutateAsync(kind === 'reject' ? { kind, requestId: id, comment: text } : { kind, requestId: id, comment: text || undefined }).then(
+      () => {
+        setComment('');
+        onDecided(kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`);
+      },
+      (err: unknown) =>
+        setError(
+          describeError(err, {
+            403: err instanceof ApiError && err.detail ? err.detail : "Votre niveau d'accréditation ne permet pas de décider cette demande.",
+            409: err instanceof ApiError && err.detail ? err.detail : 'Cette demande a déjà été traitée ou a expiré.',
+          }),
+        ),
+    );
   };
 
   return (
-    <article className="card request-detail" aria-labelledby="request-detail-title" data-testid="request-detail" data-request-id={id}>
-      <header className="request__head">
+    <Paper withBorder p="md" radius="md" component="article" aria-labelledby="request-detail-title" data-testid="request-detail" data-request-id={id}>
+      <Group gap="sm">
         <LevelBadge level={request.level} />
-        <h2 id="request-detail-title" className="request-detail__title">
+        <Title order={2} size="h4" id="request-detail-title">
           {id}
-        </h2>
+        </Title>
         <StatusBadge status={request.status} />
-      </header>
+      </Group>
       <dl className="request-detail__grid">
         <dt>Outil</dt>
         <dd>
-          <code className="request__tool">{request.tool ?? '—'}</code>
+          <Code>{request.tool ?? '—'}</Code>
         </dd>
         <dt>Motif</dt>
         <dd>{request.reason || '—'}</dd>
@@ -128,10 +135,10 @@ function RequestDetail({ request, now, accreditation, onDecided }: DetailProps) 
         <dd>
           {formatDateTime(request.expires_at)}
           {pending && (
-            <span className={remaining < 5 * 60_000 ? 'countdown countdown--soon' : 'countdown'} data-testid="countdown">
+            <Text span size="sm" c={remaining < 5 * 60_000 ? 'red' : 'dimmed'} fw={remaining < 5 * 60_000 ? 700 : 400} className="countdown" data-testid="countdown">
               {' '}
               <Icon name="clock" size={14} /> {formatCountdown(remaining)}
-            </span>
+            </Text>
           )}
         </dd>
         {request.decided_at && (
@@ -145,52 +152,53 @@ function RequestDetail({ request, now, accreditation, onDecided }: DetailProps) 
           </>
         )}
       </dl>
-      <h3 className="request-detail__subtitle">Arguments</h3>
-      <pre className="request-detail__args" data-testid="request-arguments">
+      <Title order={3} size="h6" mt="sm" mb={4}>
+        Arguments
+      </Title>
+      <Code block data-testid="request-arguments" className="request-detail__args">
         {formatArguments(request.arguments)}
-      </pre>
+      </Code>
 
       {pending && (
-        <div className="stack">
+        <Stack gap="sm" mt="md">
           {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
-          <label className="field">
-            <span className="field__label">Commentaire (obligatoire pour un rejet)</span>
-            <textarea
-              name="comment"
-              rows={3}
-              value={comment}
-              onChange={(e) => setComment(e.target.value)}
-              disabled={blocked !== null || busy !== null}
-            />
-          </label>
-          <div className="form-actions form-actions--start">
-            <button
-              type="button"
-              className="btn btn--success"
-              disabled={blocked !== null || busy !== null}
+          <Textarea
+            label="Commentaire (obligatoire pour un rejet)"
+            name="comment"
+            minRows={3}
+            autosize
+            value={comment}
+            onChange={(e) => setComment(e.currentTarget.value)}
+            disabled={blocked !== null || busy !== null}
+          />
+          <Group gap="sm">
+            <Button
+              color="teal"
+              disabled={blocked !== null || (busy !== null && busy !== 'approve')}
+              loading={busy === 'approve'}
               aria-describedby={blocked ? 'decision-blocked' : undefined}
-              onClick={() => void decide('approve')}
+              onClick={() => submit('approve')}
             >
-              {busy === 'approve' ? 'Approbation…' : 'Approuver'}
-            </button>
-            <button
-              type="button"
-              className="btn btn--danger"
-              disabled={blocked !== null || busy !== null}
+              Approuver
+            </Button>
+            <Button
+              color="red"
+              disabled={blocked !== null || (busy !== null && busy !== 'reject')}
+              loading={busy === 'reject'}
               aria-describedby={blocked ? 'decision-blocked' : undefined}
-              onClick={() => void decide('reject')}
+              onClick={() => submit('reject')}
             >
-              {busy === 'reject' ? 'Rejet…' : 'Rejeter'}
-            </button>
-          </div>
+              Rejeter
+            </Button>
+          </Group>
           {blocked && (
-            <p id="decision-blocked" className="decision-blocked" data-testid="decision-blocked">
+            <Text id="decision-blocked" className="decision-blocked" data-testid="decision-blocked">
               <Icon name="lock" size={14} /> {blocked}
-            </p>
+            </Text>
           )}
-        </div>
+        </Stack>
       )}
-    </article>
+    </Paper>
   );
 }
 
@@ -201,108 +209,113 @@ export function SafeguardPage() {
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const status: StatusFilter = tab === 'pending' ? 'pending' : historyFilter;
-  const { requests, unavailable, error, live, updatedAt, reload, clearError } = useSafeguardRequests(status);
+  const { requests, unavailable, error, live, updatedAt, reload } = useSafeguardRequests(status);
   const now = useNow(1000);
 
   const selected = requests?.find((r) => r.request_id === selectedId) ?? requests?.[0] ?? null;
 
+  const content = unavailable ? (
+    <div data-testid="safeguard-unavailable">
+      <Alert tone="info">Le module Safeguard est indisponible pour le moment sur ce serveur.</Alert>
+    </div>
+  ) : requests === null ? (
+    <Spinner />
+  ) : requests.length === 0 ? (
+    <Paper withBorder p="lg" ta="center" c="dimmed" data-testid="safeguard-empty">
+      {tab === 'pending' ? 'Aucune demande en attente pour le moment.' : 'Aucune demande dans l’historique pour ce filtre.'}
+    </Paper>
+  ) : (
+    <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" className="safeguard-layout">
+      <ul className="request-list" aria-label="Demandes">
+        {requests.map((request) => {
+          const isSelected = selected?.request_id === request.request_id;
+          const remaining = Date.parse(request.expires_at ?? '') - now;
+          return (
+            <li key={request.request_id} data-request-id={request.request_id}>
+              <UnstyledButton
+                className={isSelected ? 'request-row request-row--selected' : 'request-row'}
+                aria-current={isSelected ? 'true' : undefined}
+                onClick={() => setSelectedId(request.request_id ?? null)}
+              >
+                <Group gap="xs">
+                  <LevelBadge level={request.level} />
+                  <strong>{request.request_id}</strong>
+                  <Code>{request.tool}</Code>
+                  <StatusBadge status={request.status} />
+                </Group>
+                <Text size="sm" c="dimmed">
+                  {request.requested_for ? `Pour ${request.requested_for} · ` : ''}
+                  {request.status === 'pending' ? formatCountdown(remaining) : formatDateTime(request.decided_at ?? request.created_at)}
+                </Text>
+              </UnstyledButton>
+            </li>
+          );
+        })}
+      </ul>
+      {selected && (
+        <RequestDetail
+          key={selected.request_id}
+          request={selected}
+          now={now}
+          accreditation={session?.user.accreditation_level}
+          onDecided={setNotice}
+        />
+      )}
+    </SimpleGrid>
+  );
+
   return (
-    <div className="page">
-      <header className="page__header">
-        <h1>Safeguard — actions à valider</h1>
-        <button type="button" className="btn btn--secondary" onClick={reload}>
+    <Stack className="page" gap="md">
+      <Group justify="space-between">
+        <Title order={1}>Safeguard — actions à valider</Title>
+        <Button variant="default" onClick={reload}>
           Actualiser
-        </button>
-      </header>
-      <p className="muted">
+        </Button>
+      </Group>
+      <Text c="dimmed">
         Les serveurs d'outils demandent ici l'autorisation d'exécuter des actions sensibles.{' '}
         <span className={live ? 'live live--on' : 'live'} data-testid="safeguard-live">
           {live ? 'Mises à jour en direct' : 'Actualisation automatique toutes les 10 secondes'}
         </span>
         {updatedAt && ` — dernière mise à jour à ${updatedAt.toLocaleTimeString('fr-FR')}`}.
-      </p>
+      </Text>
 
-      <div className="tabs" role="tablist" aria-label="Demandes Safeguard">
-        <button type="button" role="tab" aria-selected={tab === 'pending'} className="tabs__tab" onClick={() => setTab('pending')}>
-          En attente
-        </button>
-        <button type="button" role="tab" aria-selected={tab === 'history'} className="tabs__tab" onClick={() => setTab('history')}>
-          Historique
-        </button>
-        {tab === 'history' && (
-          <label className="field field--inline tabs__filter">
-            <span className="field__label">Statut</span>
-            <select value={historyFilter} onChange={(e) => setHistoryFilter(e.target.value as StatusFilter)} name="status">
-              {HISTORY_FILTERS.map((f) => (
-                <option key={f.value} value={f.value}>
-                  {f.label}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
-      </div>
-
-      {notice && (
-        <Alert tone="success" onDismiss={() => setNotice(null)}>
-          {notice}
-        </Alert>
-      )}
-      {error && <Alert onDismiss={clearError}>{error}</Alert>}
-
-      {unavailable ? (
-        <div data-testid="safeguard-unavailable">
-          <Alert tone="info">Le module Safeguard est indisponible pour le moment sur ce serveur.</Alert>
-        </div>
-      ) : requests === null ? (
-        <Spinner />
-      ) : requests.length === 0 ? (
-        <p className="empty-state" data-testid="safeguard-empty">
-          {tab === 'pending' ? 'Aucune demande en attente pour le moment.' : 'Aucune demande dans l’historique pour ce filtre.'}
-        </p>
-      ) : (
-        <div className="safeguard-layout">
-          <ul className="request-list" aria-label="Demandes">
-            {requests.map((request) => {
-              const isSelected = selected?.request_id === request.request_id;
-              const remaining = Date.parse(request.expires_at ?? '') - now;
-              return (
-                <li key={request.request_id} data-request-id={request.request_id}>
-                  <button
-                    type="button"
-                    className={isSelected ? 'request-row request-row--selected' : 'request-row'}
-                    aria-current={isSelected ? 'true' : undefined}
-                    onClick={() => setSelectedId(request.request_id ?? null)}
-                  >
-                    <span className="request__head">
-                      <LevelBadge level={request.level} />
-                      <strong className="request__id">{request.request_id}</strong>
-                      <code className="request__tool">{request.tool}</code>
-                      <StatusBadge status={request.status} />
-                    </span>
-                    <span className="request-row__meta muted small">
-                      {request.requested_for ? `Pour ${request.requested_for} · ` : ''}
-                      {request.status === 'pending' ? formatCountdown(remaining) : formatDateTime(request.decided_at ?? request.created_at)}
-                    </span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-          {selected && (
-            <RequestDetail
-              key={selected.request_id}
-              request={selected}
-              now={now}
-              accreditation={session?.user.accreditation_level}
-              onDecided={(message) => {
-                setNotice(message);
-                reload();
-              }}
+      <Tabs value={tab} onChange={(value) => setTab(value === 'history' ? 'history' : 'pending')} keepMounted={false}>
+        <Group justify="space-between" align="flex-end" className="safeguard-tabs">
+          <Tabs.List aria-label="Demandes Safeguard">
+            <Tabs.Tab value="pending">En attente</Tabs.Tab>
+            <Tabs.Tab value="history">Historique</Tabs.Tab>
+          </Tabs.List>
+          {tab === 'history' && (
+            <NativeSelect
+              label="Statut"
+              name="status"
+              size="xs"
+              value={historyFilter}
+              onChange={(e) => setHistoryFilter(e.currentTarget.value as StatusFilter)}
+              data={HISTORY_FILTERS}
             />
           )}
-        </div>
-      )}
-    </div>
+        </Group>
+        {notice && (
+          <Stack mt="sm">
+            <Alert tone="success" onDismiss={() => setNotice(null)}>
+              {notice}
+            </Alert>
+          </Stack>
+        )}
+        {error && (
+          <Stack mt="sm">
+            <Alert>{error}</Alert>
+          </Stack>
+        )}
+        <Tabs.Panel value="pending" pt="md">
+          {content}
+        </Tabs.Panel>
+        <Tabs.Panel value="history" pt="md">
+          {content}
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
   );
 }
