@@ -58,7 +58,7 @@ public static partial class DependencyInjection
             connectionString = LocalPostgres.EnsureDatabaseAsync(maintenance, local.Database).GetAwaiter().GetResult();
         }
 
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var dataSource = new NpgsqlDataSourceBuilder(WithStatementCache(connectionString)).Build();
         services.AddSingleton(dataSource);
         services.AddDbContextPool<WibotDbContext>((sp, o) =>
         {
@@ -94,6 +94,26 @@ public static partial class DependencyInjection
     internal static void ConfigureDbContext(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, n => n.MigrationsHistoryTable("__EFMigrationsHistory"))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// Statements run again and again (every route's queries) are prepared once per connection, which
+    /// spares PostgreSQL their planning; a connection string that sets these keys keeps its own values.
+    /// </summary>
+    private static string WithStatementCache(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!builder.ContainsKey("Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
+
+        if (!builder.ContainsKey("Auto Prepare Min Usages"))
+        {
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
 
     private static void ConfigureDbContext(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
         options.UseNpgsql(dataSource, n => n.MigrationsHistoryTable("__EFMigrationsHistory"))

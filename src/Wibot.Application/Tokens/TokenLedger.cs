@@ -53,6 +53,27 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
     /// </summary>
     public async Task<TokenReservation> ReserveAsync(int userId, DateTimeOffset now, long amount, CancellationToken ct)
     {
+        // The usual case, in one statement: this month's row exists and has room.
+        var month = calendar.MonthOf(now);
+        long? reserved = null;
+        await SqlBatch.RunAsync(
+            db,
+            "UPDATE user_token_usage SET reserved_tokens = reserved_tokens + @amount WHERE user_id = @user AND month = @month AND used_tokens + reserved_tokens < quota_tokens RETURNING usage_id",
+            new Dictionary<string, object> { ["amount"] = amount, ["user"] = userId, ["month"] = month },
+            async reader =>
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    reserved = reader.GetInt64(0);
+                }
+            },
+            ct);
+        if (reserved is { } id)
+        {
+            return new TokenReservation(id, amount);
+        }
+
+        // The month is not opened yet, or the quota is spent: the domain rule decides and explains.
         var usage = await CurrentReadOnlyAsync(userId, now, ct);
         usage.EnsureCanSpend();
         var admitted = await db.Database.ExecuteSqlAsync(

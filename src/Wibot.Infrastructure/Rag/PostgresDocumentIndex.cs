@@ -60,7 +60,8 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
             LIMIT @limit
         )
         SELECT d.name, d.title, d.path, d.type, d.client, c.heading, c.content, p.score,
-               ts_headline('wibot_fr', c.content, q.query, 'StartSel=**, StopSel=**, MaxWords=45, MinWords=20, MaxFragments=2, FragmentDelimiter=" … "')
+               -- The highlighted snippet is for people (the search route); the chat reads the whole chunk.
+               CASE WHEN @snippet THEN ts_headline('wibot_fr', c.content, q.query, 'StartSel=**, StopSel=**, MaxWords=45, MinWords=20, MaxFragments=2, FragmentDelimiter=" … "') ELSE '' END
         FROM per_document p
         JOIN rag_documents d ON d.document_id = p.document_id
         JOIN rag_chunks c ON c.chunk_id = p.chunk_id
@@ -170,7 +171,19 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
         return list;
     }
 
-    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int limit, string? type, string? client, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int limit, string? type, string? client, CancellationToken cancellationToken) =>
+        SearchAsync(query, limit, type, client, snippets: true, cancellationToken);
+
+    async Task<IReadOnlyList<RetrievedPassage>> IDocumentRetriever.SearchAsync(string query, int limit, CancellationToken cancellationToken)
+    {
+        var hits = await SearchAsync(query, limit, null, null, snippets: false, cancellationToken);
+        return hits.Select(h => new RetrievedPassage(
+            h.Document, h.Title, h.Path, h.Type, h.Client,
+            string.IsNullOrEmpty(h.Heading) ? h.Text : $"{h.Heading}\n{h.Text}",
+            h.Score)).ToList();
+    }
+
+    private async Task<IReadOnlyList<SearchHit>> SearchAsync(string query, int limit, string? type, string? client, bool snippets, CancellationToken cancellationToken)
     {
         var hits = new List<SearchHit>();
         await using var command = dataSource.CreateCommand(SearchSql);
@@ -178,6 +191,7 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
         command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 50));
         command.Parameters.Add(new NpgsqlParameter("type", NpgsqlDbType.Text) { Value = (object?)NullIfBlank(type) ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("client", NpgsqlDbType.Text) { Value = (object?)NullIfBlank(client) ?? DBNull.Value });
+        command.Parameters.AddWithValue("snippet", snippets);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -187,15 +201,6 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
         }
 
         return hits;
-    }
-
-    async Task<IReadOnlyList<RetrievedPassage>> IDocumentRetriever.SearchAsync(string query, int limit, CancellationToken cancellationToken)
-    {
-        var hits = await SearchAsync(query, limit, null, null, cancellationToken);
-        return hits.Select(h => new RetrievedPassage(
-            h.Document, h.Title, h.Path, h.Type, h.Client,
-            string.IsNullOrEmpty(h.Heading) ? h.Text : $"{h.Heading}\n{h.Text}",
-            h.Score)).ToList();
     }
 
     private async Task StoreAsync(string path, string hash, long size, ParsedDocument doc, CancellationToken ct)
