@@ -8,10 +8,11 @@ WEB="$ROOT/src/Wibot.Web"
 API_DLL="$ROOT/src/Wibot.Api/bin/Release/net10.0/Wibot.Api.dll"
 FAKE_DLL="$ROOT/tests/Wibot.FakeModel/bin/Release/net10.0/Wibot.FakeModel.dll"
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Chromium (Debian package)..."
+# Chromium, and a colour emoji font so that screenshots show the mode icons (⚡ 💻 📝) as users see them.
+if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/noto ] || ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then
+  echo "Installing Chromium and fonts (Debian packages)..."
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
 fi
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

@@ -15,7 +15,7 @@ namespace Wibot.Bench;
 /// <summary>
 /// WIBOT's benchmarks: starts PostgreSQL, the API (Release) and a 0 ms fake model, seeds data, measures
 /// every route family with wrk at concurrency 1, 16 and 64, and prints markdown tables. Not a test.
-/// Usage: bench/run.sh [--quick] [--skip-rag-scale] [--only=reads,chat,stream,safeguard,rag,ragscale]
+/// Usage: bench/run.sh [--quick] [--skip-rag-scale] [--only=reads,chat,chatteam,stream,streams1000,safeguard,scaleout,rag,ragscale]
 /// </summary>
 internal static partial class Program
 {
@@ -25,7 +25,7 @@ internal static partial class Program
     public static async Task<int> Main(string[] args)
     {
         _quick = args.Contains("--quick");
-        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?[7..].Split(',') ?? ["reads", "chat", "stream", "streams1000", "safeguard", "rag", "ragscale"];
+        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?[7..].Split(',') ?? ["reads", "chat", "chatteam", "stream", "streams1000", "safeguard", "scaleout", "rag", "ragscale"];
         if (args.Contains("--skip-rag-scale"))
         {
             only = only.Where(o => o != "ragscale").ToArray();
@@ -44,6 +44,7 @@ internal static partial class Program
 
         var port = FreePort();
         var api = StartApi(repo, port, connectionString, model.BaseUrl, ragRoot);
+        FirstApiPid = api.Id;
         var report = new StringBuilder();
         try
         {
@@ -66,6 +67,11 @@ internal static partial class Program
                 report.AppendLine(await ChatAsync(baseUrl, admin, api));
             }
 
+            if (only.Contains("chatteam"))
+            {
+                report.AppendLine(await ChatTeamAsync(http, baseUrl, api));
+            }
+
             if (only.Contains("stream"))
             {
                 report.AppendLine(await StreamingAsync(http, model));
@@ -79,6 +85,11 @@ internal static partial class Program
             if (only.Contains("safeguard"))
             {
                 report.AppendLine(await SafeguardAsync(http, baseUrl, admin, api));
+            }
+
+            if (only.Contains("scaleout"))
+            {
+                report.AppendLine(await ScaleOutAsync(repo, connectionString, model.BaseUrl, ragRoot, port, seed, admin));
             }
 
             if (only.Contains("rag"))
