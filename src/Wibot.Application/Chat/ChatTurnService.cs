@@ -93,14 +93,29 @@ public sealed class ChatTurnService(
             }
         }
 
+        // The history, newest first, with one message more than the prompt takes: the newest tells
+        // whether this is a retry (the same question, stored, left unanswered by a failed model call).
+        var keep = Math.Max(0, settings.HistoryMessages - 1);
         var history = conversation is null
             ? []
             : await db.Messages.AsNoTracking()
                 .Where(m => m.ConversationId == conversation.Id)
                 .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
-                .Take(Math.Max(0, settings.HistoryMessages - 1))
-                .Select(m => new { m.Role, m.Content })
+                .Take(keep + 1)
+                .Select(m => new { m.Role, m.Content, m.AttachmentCount })
                 .ToListAsync(ct);
+        var retry = texts.Count == 0 && history.Count > 0 && history[0].Role == MessageRole.User
+            && history[0].AttachmentCount == 0 && string.Equals(history[0].Content, message, StringComparison.Ordinal);
+        if (retry)
+        {
+            history.RemoveAt(0); // it is the question itself, not history
+        }
+
+        if (history.Count > keep)
+        {
+            history.RemoveRange(keep, history.Count - keep);
+        }
+
         history.Reverse();
 
         var passages = settings.Passages > 0 ? await retriever.SearchAsync(message, settings.Passages, ct) : [];
@@ -122,11 +137,15 @@ public sealed class ChatTurnService(
                 db.Conversations.Add(conversation);
             }
 
-            var names = texts.Count == 0 ? null : string.Join(", ", texts.Select(t => t.FileName));
-            var type = texts.Count switch { 0 => null, 1 => texts[0].MediaType, _ => "multiple" };
-            db.Messages.Add(Message.FromUser(conversation.Id, message, mode, now, names, type, texts.Count));
-            conversation.RecordMessage(now);
-            await db.SaveChangesAsync(ct);
+            // A retry answers the question already stored: it is not stored twice.
+            if (!retry)
+            {
+                var names = texts.Count == 0 ? null : string.Join(", ", texts.Select(t => t.FileName));
+                var type = texts.Count switch { 0 => null, 1 => texts[0].MediaType, _ => "multiple" };
+                db.Messages.Add(Message.FromUser(conversation.Id, message, mode, now, names, type, texts.Count));
+                conversation.RecordMessage(now);
+                await db.SaveChangesAsync(ct);
+            }
         }
         catch (ConflictException) when (conversationId is not null)
         {

@@ -216,6 +216,31 @@ public sealed class SendChatMessageTests(WibotFactory factory) : ChatTestBase(fa
     }
 
     [Fact]
+    public async Task Chat_RetryAfterAFailedAnswer_AnswersTheStoredQuestion_WithoutStoringItTwice()
+    {
+        var (_, client) = await TechAsync();
+        var conversationId = Guid.CreateVersion7();
+        for (var i = 0; i < 3; i++)
+        {
+            Factory.Model.Enqueue(new FakeBehavior.Fail(503));
+        }
+
+        await AssertProblemAsync(await ChatAsync(client, new { message = "imprimante hors ligne ?", mode = "flash", conversation_id = conversationId }), 503);
+        var retried = await ChatAsync(client, new { message = "imprimante hors ligne ?", mode = "flash", conversation_id = conversationId });
+
+        retried.StatusCode.Should().Be(HttpStatusCode.OK);
+        var stored = await WithDbAsync(db => db.Messages.AsNoTracking().OrderBy(m => m.CreatedAt).Select(m => new { m.Role, m.Content }).ToListAsync());
+        stored.Select(m => m.Role).Should().Equal(MessageRole.User, MessageRole.Assistant);
+        stored[0].Content.Should().Be("imprimante hors ligne ?");
+        Factory.Model.Requests[^1].Messages.Count(m => m.Content.Contains("imprimante hors ligne ?", StringComparison.Ordinal))
+            .Should().Be(1, "the model sees the question once");
+
+        // Asked again once answered, the same words are a new question.
+        (await ChatAsync(client, new { message = "imprimante hors ligne ?", mode = "flash", conversation_id = conversationId })).StatusCode.Should().Be(HttpStatusCode.OK);
+        (await MessageCountAsync()).Should().Be(4);
+    }
+
+    [Fact]
     public async Task Chat_WhenTheModelIsTooSlow_Answers504()
     {
         var (user, client) = await TechAsync();
