@@ -30,7 +30,13 @@ public static partial class DocumentParser
         var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         text = StripFrontMatter(text, meta);
         var tags = new List<string>();
-        text = ConvertDokuWiki(text, tags);
+        text = HtmlComment().Replace(text, string.Empty);
+        text = TwigStatement().Replace(text, string.Empty);
+        var isDokuWiki = LooksLikeDokuWiki(text);
+        if (isDokuWiki)
+        {
+            text = ConvertDokuWiki(text, tags);
+        }
 
         var markdown = Markdown.Parse(text, Pipeline);
         string? title = meta.GetValueOrDefault("title");
@@ -51,7 +57,7 @@ public static partial class DocumentParser
             if (block is HeadingBlock heading)
             {
                 var headingText = CleanInline(HeadingText(source));
-                if (title is null && heading.Level == 1 && path.Count == 0 && !sections.Any(s => s.Body.ToString().Any(char.IsLetter)))
+                if (title is null && heading.Level == 1 && sections.Count == 1 && headingText.Any(char.IsLetter))
                 {
                     title = headingText;
                     continue;
@@ -81,7 +87,7 @@ public static partial class DocumentParser
                 continue;
             }
 
-            var cleaned = CleanBlock(source);
+            var cleaned = block is FencedCodeBlock or CodeBlock ? CleanCode(source) : CleanBlock(source, isDokuWiki);
             if (cleaned.Length > 0)
             {
                 current.Append(cleaned).Append("\n\n");
@@ -89,9 +95,12 @@ public static partial class DocumentParser
         }
 
         title = string.IsNullOrWhiteSpace(title) ? TitleFromPath(relativePath) : CleanInline(title);
-        if (meta.TryGetValue("tags", out var metaTags))
+        foreach (var key in (string[])["tags", "keywords"])
         {
-            tags.AddRange(SplitTags(metaTags));
+            if (meta.TryGetValue(key, out var metaTags))
+            {
+                tags.AddRange(SplitTags(metaTags));
+            }
         }
 
         var type = meta.TryGetValue("type", out var t) && !string.IsNullOrWhiteSpace(t) ? Fold(t.Trim()) : TypeFromPath(relativePath);
@@ -109,6 +118,7 @@ public static partial class DocumentParser
             chunks.Add(new ParsedChunk(string.Empty, title));
         }
 
+        tags = tags.Select(CleanInline).Where(t => t.Length > 0).ToList();
         return new ParsedDocument(title, type, tags.Distinct(StringComparer.OrdinalIgnoreCase).ToList(), client, CleanInline(description), chunks);
     }
 
@@ -145,20 +155,52 @@ public static partial class DocumentParser
         }
 
         var lineEnd = text.IndexOf('\n', end + 4);
+        string? key = null;
+        var blockScalar = false;
         foreach (var line in text[4..end].Split('\n'))
         {
-            if (line.Length == 0 || char.IsWhiteSpace(line[0]))
+            if (line.Trim().Length == 0 || line.TrimStart().StartsWith('#'))
             {
-                continue; // nested YAML: not needed for search
+                continue;
             }
 
+            if (char.IsWhiteSpace(line[0]))
+            {
+                // Nested YAML: list items and folded text of the key above, tags under a taxonomy; the rest is not needed.
+                var item = line.Trim();
+                if (key is not null && blockScalar)
+                {
+                    meta[key] = (meta.GetValueOrDefault(key) + " " + item).Trim();
+                }
+                else if (key is not null && item.StartsWith("- ", StringComparison.Ordinal))
+                {
+                    AppendMeta(meta, key, item[2..]);
+                }
+                else if (item.IndexOf(':', StringComparison.Ordinal) is var c && c > 0 && Fold(item[..c]) is "tag" or "tags" or "keywords")
+                {
+                    AppendMeta(meta, "tags", item[(c + 1)..]);
+                }
+
+                continue;
+            }
+
+            key = null;
+            blockScalar = false;
             var colon = line.IndexOf(':', StringComparison.Ordinal);
             if (colon > 0)
             {
-                var value = line[(colon + 1)..].Trim().Trim('"', '\'');
+                key = line[..colon].Trim();
+                var value = line[(colon + 1)..].Trim();
+                if (value is ">" or "|" or ">-" or "|-" or ">+" or "|+")
+                {
+                    blockScalar = true;
+                    continue;
+                }
+
+                value = value.Trim('"', '\'');
                 if (value.Length > 0)
                 {
-                    meta[line[..colon].Trim()] = value;
+                    meta[key] = value;
                 }
             }
         }
@@ -166,14 +208,35 @@ public static partial class DocumentParser
         return lineEnd < 0 ? string.Empty : text[(lineEnd + 1)..];
     }
 
-    /// <summary>DokuWiki pages: ====== headings ======, {{tag>…}}, [[links|labels]], %%raw%%.</summary>
+    private static void AppendMeta(Dictionary<string, string> meta, string key, string value)
+    {
+        value = value.Trim().Trim('"', '\'');
+        if (value.Length > 0)
+        {
+            meta[key] = meta.TryGetValue(key, out var previous) && previous.Length > 0 ? previous + ", " + value : value;
+        }
+    }
+
+    private static bool LooksLikeDokuWiki(string text) => DokuHeading().IsMatch(text) || text.Contains("{{tag>", StringComparison.Ordinal);
+
+    /// <summary>
+    /// DokuWiki pages: ====== headings ======, {{tag>…}}, &lt;code&gt;/&lt;file&gt; blocks (made Markdown code blocks, so that
+    /// a shell comment is not read as a heading), [[links|labels]], %%raw%%.
+    /// </summary>
     private static string ConvertDokuWiki(string text, List<string> tags)
     {
-        if (!DokuHeading().IsMatch(text) && !text.Contains("{{tag>", StringComparison.Ordinal))
+        text = DokuCodeBlock().Replace(text, m =>
         {
-            return text;
-        }
+            var body = m.Groups[2].Value;
+            if (!body.Contains('\n', StringComparison.Ordinal))
+            {
+                return m.Value; // inline <code>: kept in the sentence
+            }
 
+            var longest = BacktickRun().Matches(body).Select(x => x.Length).DefaultIfEmpty(0).Max();
+            var fence = new string('`', Math.Max(3, longest + 1));
+            return "\n" + fence + "\n" + body.Trim('\n') + "\n" + fence + "\n";
+        });
         text = DokuTags().Replace(text, m =>
         {
             tags.AddRange(m.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(x => x.Replace('_', ' ')));
@@ -181,7 +244,7 @@ public static partial class DocumentParser
         });
         return DokuHeading().Replace(text, m =>
         {
-            var level = Math.Clamp(7 - m.Groups[1].Value.Length, 1, 6);
+            var level = Math.Clamp(7 - Math.Min(6, m.Groups[1].Value.Length), 1, 6);
             return new string('#', level) + " " + m.Groups[2].Value.Trim();
         });
     }
@@ -320,19 +383,70 @@ public static partial class DocumentParser
         return space < 0 ? text[start..] : text[(space + 1)..];
     }
 
-    /// <summary>Keeps the words, drops the markup: links, images, HTML tags, Grav/DocFX notices.</summary>
-    private static string CleanBlock(string source)
+    /// <summary>Keeps the words, drops the markup: links, images, HTML tags, Grav/DocFX/DokuWiki notices and shortcodes.</summary>
+    private static string CleanBlock(string source, bool dokuWiki = false)
     {
         var s = source;
+        s = DocFxInclude().Replace(s, string.Empty);
+        s = DocFxColons().Replace(s, m => m.Groups[1].Value);
         s = MdImage().Replace(s, "$1");
         s = MdLink().Replace(s, "$1");
-        s = DokuLink().Replace(s, m => m.Groups[2].Success && m.Groups[2].Value.Length > 0 ? m.Groups[2].Value : m.Groups[1].Value.TrimStart(':').Replace('_', ' '));
-        s = DokuMedia().Replace(s, string.Empty);
+        s = DokuLink().Replace(s, m => m.Groups[2].Success && m.Groups[2].Value.Trim().Length > 0 ? m.Groups[2].Value : LinkTarget(m.Groups[1].Value));
+        s = DokuMedia().Replace(s, m => m.Groups[1].Value.Trim());
         s = HtmlTag().Replace(s, string.Empty);
         s = s.Replace("%%", string.Empty, StringComparison.Ordinal);
         s = GravShortcode().Replace(s, string.Empty);
+        s = GravNotice().Replace(s, string.Empty);
         s = DocFxNote().Replace(s, string.Empty);
-        return s.Trim();
+        s = s.Replace("~~NOTOC~~", string.Empty, StringComparison.Ordinal).Replace("~~NOCACHE~~", string.Empty, StringComparison.Ordinal);
+        if (dokuWiki)
+        {
+            s = DokuItalic().Replace(s, string.Empty);
+            s = s.Replace("\\\\ ", "\n", StringComparison.Ordinal).Replace("\\\\\n", "\n", StringComparison.Ordinal).Replace("''", string.Empty, StringComparison.Ordinal);
+            s = DokuTableBar().Replace(s, " ");
+        }
+
+        return BlankLines().Replace(s, "\n").Trim();
+    }
+
+    /// <summary>Code is kept as it is (commands and settings are searched for), without its fences.</summary>
+    private static string CleanCode(string source)
+    {
+        var lines = source.Split('\n').ToList();
+        if (lines.Count > 0 && (lines[0].TrimStart().StartsWith("```", StringComparison.Ordinal) || lines[0].TrimStart().StartsWith("~~~", StringComparison.Ordinal)))
+        {
+            lines.RemoveAt(0);
+            if (lines.Count > 0 && (lines[^1].Trim().StartsWith("```", StringComparison.Ordinal) || lines[^1].Trim().StartsWith("~~~", StringComparison.Ordinal)))
+            {
+                lines.RemoveAt(lines.Count - 1);
+            }
+        }
+
+        return string.Join('\n', lines).Trim('\n').TrimEnd();
+    }
+
+    /// <summary>A link without a label: its target's words ("wpfr>Domain Name System", ":tutoriel:comment_installer" → words).</summary>
+    private static string LinkTarget(string target)
+    {
+        var t = target.Trim();
+        var hash = t.IndexOf('#', StringComparison.Ordinal);
+        if (hash >= 0 && !t.StartsWith('#'))
+        {
+            t = t[..hash];
+        }
+
+        if (t.Contains("://", StringComparison.Ordinal))
+        {
+            return t;
+        }
+
+        var interwiki = t.IndexOf('>', StringComparison.Ordinal);
+        if (interwiki >= 0)
+        {
+            t = t[(interwiki + 1)..];
+        }
+
+        return t.TrimStart(':', '#').Replace(':', ' ').Replace('_', ' ').Trim();
     }
 
     private static string CleanInline(string text) => CleanBlock(text).Replace("**", string.Empty, StringComparison.Ordinal).Replace("`", string.Empty, StringComparison.Ordinal).Trim();
@@ -345,7 +459,7 @@ public static partial class DocumentParser
     }
 
     private static IEnumerable<string> SplitTags(string value) =>
-        value.Trim('[', ']').Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.Trim('"', '\'', '#'));
+        value.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.Trim('[', ']', ' ', '"', '\'', '#')).Where(t => t.Length > 0);
 
     private static string TitleFromPath(string relativePath)
     {
@@ -388,7 +502,7 @@ public static partial class DocumentParser
         return sb.ToString().Normalize(NormalizationForm.FormC);
     }
 
-    [GeneratedRegex(@"^(={2,6})\s*(.+?)\s*={2,6}\s*$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(={2,})[ \t]*([^=\n].*?)[ \t]*={2,}[ \t]*$", RegexOptions.Multiline)]
     private static partial Regex DokuHeading();
 
     [GeneratedRegex(@"\{\{tag>([^}]*)\}\}")]
@@ -397,8 +511,39 @@ public static partial class DocumentParser
     [GeneratedRegex(@"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")]
     private static partial Regex DokuLink();
 
-    [GeneratedRegex(@"\{\{[^}]*\}\}")]
+    [GeneratedRegex(@"\{\{[^}|]*(?:\|([^}]*))?\}\}")]
     private static partial Regex DokuMedia();
+
+    [GeneratedRegex(@"<(code|file)\b[^>\n]*>(.*?)</\1>", RegexOptions.Singleline | RegexOptions.IgnoreCase)]
+    private static partial Regex DokuCodeBlock();
+
+    [GeneratedRegex(@"`{3,}")]
+    private static partial Regex BacktickRun();
+
+    [GeneratedRegex(@"(?<![:/\w])//(?=\S)|(?<=\S)//(?![/\w])")]
+    private static partial Regex DokuItalic();
+
+    [GeneratedRegex(@"^[ \t]*[\^|]|[\^|][ \t]*$|[ \t][\^|][ \t]", RegexOptions.Multiline)]
+    private static partial Regex DokuTableBar();
+
+    [GeneratedRegex(@"<!--.*?-->", RegexOptions.Singleline)]
+    private static partial Regex HtmlComment();
+
+    [GeneratedRegex(@"\{%.*?%\}|\{#.*?#\}", RegexOptions.Singleline)]
+    private static partial Regex TwigStatement();
+
+    [GeneratedRegex(@"^[ \t]*!{2,4}[ \t]?", RegexOptions.Multiline)]
+    private static partial Regex GravNotice();
+
+    [GeneratedRegex(@"\[!(?:INCLUDE|div)[^\]]*\](?:\([^)]*\))?\]?", RegexOptions.IgnoreCase)]
+    private static partial Regex DocFxInclude();
+
+    /// <summary>DocFX ":::image ... alt-text="…":::" and ":::zone …" lines: only the alternative text is kept.</summary>
+    [GeneratedRegex(@"^[ \t]*:::(?:[^\n]*?alt-text=""([^""]*)"")?[^\n]*$", RegexOptions.Multiline)]
+    private static partial Regex DocFxColons();
+
+    [GeneratedRegex(@"\n[ \t]*(?:\n[ \t]*)+")]
+    private static partial Regex BlankLines();
 
     [GeneratedRegex(@"!\[([^\]]*)\]\([^)]*\)")]
     private static partial Regex MdImage();
@@ -409,9 +554,9 @@ public static partial class DocumentParser
     [GeneratedRegex(@"</?[A-Za-z][^>\n]{0,200}>")]
     private static partial Regex HtmlTag();
 
-    [GeneratedRegex(@"\[/?(?:div|ui-tabs|ui-tab|center|columns|column)[^\]]*\]")]
+    [GeneratedRegex(@"\[/?(?:div|ui-tabs|ui-tab|center|columns|column|fa|figure|details|notice|section|size|color|prism|mark|g-[a-z-]+)(?:[ =\]][^\]]*)?\]")]
     private static partial Regex GravShortcode();
 
-    [GeneratedRegex(@"^>\s*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^[ \t]*>?[ \t]*\[!(?:NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*$", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex DocFxNote();
 }

@@ -23,43 +23,71 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
 {
     private static readonly string[] Extensions = [".md", ".markdown", ".txt", ".mdx"];
 
+    /// <summary>
+    /// One statement. Each word of the question becomes an index term (or, when unknown, the nearest
+    /// indexed term by trigrams, trusted as much as it is similar); each term weighs its rarity (BM25's
+    /// inverse document frequency over chunks), so that "a", "serveur" or "utiliser" do not outweigh
+    /// "fail2ban". A chunk scores the sum, over the terms it holds, of rarity × ts_rank of that term alone
+    /// (title A, headings/tags B, description C, body D; repeated words count less and less); a word is
+    /// also matched as a prefix, at half weight. A document scores its best chunk plus a fifth of its
+    /// coverage (each term counted once, at its best chunk), so a page answering every part of the
+    /// question in different sections still comes up.
+    /// </summary>
     private const string SearchSql = """
-        WITH corrected AS (
-            SELECT coalesce(exact.term, near.term) AS term, coalesce(exact.ndoc, near.ndoc) AS ndoc
-            FROM unnest(tsvector_to_array(to_tsvector('wibot_fr', @q))) AS l(lexeme)
-            LEFT JOIN rag_terms exact ON exact.term = l.lexeme
-            LEFT JOIN LATERAL (SELECT t.term, t.ndoc FROM rag_terms t WHERE exact.term IS NULL AND t.term % l.lexeme
-                               ORDER BY t.term <-> l.lexeme LIMIT 1) near ON true
+        WITH words AS (
+            SELECT DISTINCT l.lexeme FROM unnest(tsvector_to_array(to_tsvector('wibot_fr', @q))) AS l(lexeme)
+        ), corrected AS (
+            SELECT coalesce(exact.term, near.term) AS term, coalesce(exact.ndoc, near.ndoc) AS ndoc,
+                   CASE WHEN exact.term IS NOT NULL THEN 1.0 ELSE near.sim END AS conf
+            FROM words w
+            LEFT JOIN rag_terms exact ON exact.term = w.lexeme AND exact.ndoc > 0
+            LEFT JOIN LATERAL (SELECT t.term, t.ndoc, similarity(t.term, w.lexeme) AS sim FROM rag_terms t
+                               WHERE exact.term IS NULL AND length(w.lexeme) >= 5 AND t.ndoc > 0 AND t.term % w.lexeme
+                               ORDER BY t.term <-> w.lexeme LIMIT 1) near ON true
+        ), total AS (
+            SELECT greatest((SELECT reltuples FROM pg_class WHERE oid = 'rag_chunks'::regclass), (SELECT max(ndoc) FROM corrected), 1)::float8 AS n
         ), lex AS (
+            SELECT c.term, max(c.ndoc) AS ndoc,
+                   ln(1 + (t.n - max(c.ndoc) + 0.5) / (max(c.ndoc) + 0.5)) * max(c.conf) * max(c.conf) AS idf,
+                   to_tsquery('simple', quote_literal(c.term)) AS exact,
+                   CASE WHEN length(c.term) >= 5 THEN to_tsquery('simple', quote_literal(c.term) || ':*') END AS prefix
+            FROM corrected c CROSS JOIN total t
+            WHERE c.term IS NOT NULL
+            GROUP BY c.term, t.n
+        ), usable AS (
             -- In a large index, a term found in a fifth of all chunks says little and costs much:
             -- it is left out, unless every term of the question is that common.
-            SELECT DISTINCT term FROM corrected
-            WHERE term IS NOT NULL
-              AND (ndoc <= greatest(2000, 0.2 * (SELECT reltuples FROM pg_class WHERE oid = 'rag_chunks'::regclass))
-                   OR NOT EXISTS (SELECT 1 FROM corrected c2 WHERE c2.term IS NOT NULL
-                                  AND c2.ndoc <= greatest(2000, 0.2 * (SELECT reltuples FROM pg_class WHERE oid = 'rag_chunks'::regclass))))
+            SELECT * FROM lex
+            WHERE ndoc <= greatest(2000, 0.2 * (SELECT n FROM total))
+               OR NOT EXISTS (SELECT 1 FROM lex l2 WHERE l2.ndoc <= greatest(2000, 0.2 * (SELECT n FROM total)))
         ), q AS (
-            SELECT to_tsquery('simple', string_agg(quote_literal(term) || CASE WHEN length(term) >= 4 THEN ':*' ELSE '' END, ' | ')) AS query
-            FROM lex
-        ), hits AS (
-            SELECT c.chunk_id, c.document_id, ts_rank_cd('{0.15, 0.3, 0.6, 1.0}', c.tsv, q.query, 1) AS rank
+            SELECT string_agg(coalesce(prefix, exact)::text, ' | ')::tsquery AS query FROM usable
+        ), candidates AS (
+            SELECT c.chunk_id, c.document_id, c.tsv
             FROM rag_chunks c
             JOIN rag_documents d ON d.document_id = c.document_id
             CROSS JOIN q
             WHERE q.query IS NOT NULL AND c.tsv @@ q.query
               AND (@type::text IS NULL OR d.type = @type)
               AND (@client::text IS NULL OR unaccent(lower(coalesce(d.client, ''))) LIKE '%' || unaccent(lower(@client)) || '%')
-            ORDER BY rank DESC
-            LIMIT 400
+        ), term_hits AS (
+            SELECT c.chunk_id, c.document_id, u.term,
+                   u.idf * CASE WHEN c.tsv @@ u.exact THEN ts_rank('{0.15, 0.3, 0.6, 1.0}', c.tsv, u.exact, 0)
+                                ELSE 0.5 * ts_rank('{0.15, 0.3, 0.6, 1.0}', c.tsv, u.prefix, 0) END AS s
+            FROM candidates c JOIN usable u ON c.tsv @@ coalesce(u.prefix, u.exact)
+        ), chunk_scores AS (
+            SELECT chunk_id, document_id, sum(s) AS rank FROM term_hits GROUP BY chunk_id, document_id
+        ), coverage AS (
+            SELECT document_id, sum(s) AS s FROM (SELECT document_id, term, max(s) AS s FROM term_hits GROUP BY document_id, term) x GROUP BY document_id
         ), per_document AS (
-            SELECT document_id,
-                   (array_agg(chunk_id ORDER BY rank DESC))[1] AS chunk_id,
-                   max(rank) + 0.35 * coalesce((array_agg(rank ORDER BY rank DESC))[2], 0) + 0.15 * coalesce((array_agg(rank ORDER BY rank DESC))[3], 0) AS score
-            FROM hits GROUP BY document_id
+            SELECT cs.document_id, (array_agg(cs.chunk_id ORDER BY cs.rank DESC))[1] AS chunk_id,
+                   max(cs.rank) + 0.2 * min(cv.s) AS score
+            FROM chunk_scores cs JOIN coverage cv ON cv.document_id = cs.document_id
+            GROUP BY cs.document_id
             ORDER BY score DESC
             LIMIT @limit
         )
-        SELECT d.name, d.title, d.path, d.type, d.client, c.heading, c.content, p.score,
+        SELECT d.name, d.title, d.path, d.type, d.client, c.heading, c.content, p.score::real,
                -- The highlighted snippet is for people (the search route); the chat reads the whole chunk.
                CASE WHEN @snippet THEN ts_headline('wibot_fr', c.content, q.query, 'StartSel=**, StopSel=**, MaxWords=45, MinWords=20, MaxFragments=2, FragmentDelimiter=" … "') ELSE '' END
         FROM per_document p
@@ -105,7 +133,7 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
                     try
                     {
                         var bytes = await File.ReadAllBytesAsync(file, cancellationToken);
-                        var hash = Convert.ToHexStringLower(SHA256.HashData(bytes));
+                        var hash = ContentHash(bytes);
                         if (known.TryGetValue(relative, out var previous) && previous == hash)
                         {
                             unchanged++;
@@ -140,9 +168,17 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
 
             foreach (var gone in known.Keys.Where(k => !seen.Contains(k)).ToList())
             {
-                await using var delete = dataSource.CreateCommand("DELETE FROM rag_documents WHERE path = $1");
-                delete.Parameters.Add(new NpgsqlParameter { Value = gone });
-                removed += await delete.ExecuteNonQueryAsync(cancellationToken);
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                removed += await DeleteAsync(connection, transaction, gone, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            if (added + updated + removed > 0)
+            {
+                // Fresh statistics: the search reads the number of chunks from them (term rarity).
+                await using var analyze = dataSource.CreateCommand("ANALYZE rag_chunks; ANALYZE rag_terms");
+                await analyze.ExecuteNonQueryAsync(cancellationToken);
             }
         }
         finally
@@ -187,7 +223,7 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
     {
         var hits = new List<SearchHit>();
         await using var command = dataSource.CreateCommand(SearchSql);
-        command.Parameters.AddWithValue("q", query.Length > 1000 ? query[..1000] : query);
+        command.Parameters.AddWithValue("q", SearchText.ForQuery(query.Length > 1000 ? query[..1000] : query));
         command.Parameters.AddWithValue("limit", Math.Clamp(limit, 1, 50));
         command.Parameters.Add(new NpgsqlParameter("type", NpgsqlDbType.Text) { Value = (object?)NullIfBlank(type) ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("client", NpgsqlDbType.Text) { Value = (object?)NullIfBlank(client) ?? DBNull.Value });
@@ -207,11 +243,7 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var delete = new NpgsqlCommand("DELETE FROM rag_documents WHERE path = $1", connection, transaction))
-        {
-            delete.Parameters.Add(new NpgsqlParameter { Value = path });
-            await delete.ExecuteNonQueryAsync(ct);
-        }
+        await DeleteAsync(connection, transaction, path, ct);
 
         long id;
         await using (var insert = new NpgsqlCommand(
@@ -238,19 +270,21 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
             INSERT INTO rag_chunks (document_id, ordinal, heading, content, tsv)
             SELECT $1, c.ord, c.heading, c.content,
                    setweight(to_tsvector('wibot_fr', $2), 'A') ||
-                   setweight(to_tsvector('wibot_fr', c.heading || ' ' || $3), 'B') ||
+                   setweight(to_tsvector('wibot_fr', c.searched_heading || ' ' || $3), 'B') ||
                    setweight(to_tsvector('wibot_fr', $4), 'C') ||
-                   setweight(to_tsvector('wibot_fr', c.content), 'D')
-            FROM unnest($5::int[], $6::text[], $7::text[]) AS c(ord, heading, content)
+                   setweight(to_tsvector('wibot_fr', c.searched_content), 'D')
+            FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[]) AS c(ord, heading, content, searched_heading, searched_content)
             """, connection, transaction))
         {
             chunks.Parameters.Add(new NpgsqlParameter { Value = id });
-            chunks.Parameters.Add(new NpgsqlParameter { Value = doc.Title });
-            chunks.Parameters.Add(new NpgsqlParameter { Value = string.Join(' ', doc.Tags) + " " + (doc.Client ?? string.Empty) });
-            chunks.Parameters.Add(new NpgsqlParameter { Value = doc.Description });
+            chunks.Parameters.Add(new NpgsqlParameter { Value = SearchText.ForIndex(doc.Title) });
+            chunks.Parameters.Add(new NpgsqlParameter { Value = SearchText.ForIndex(string.Join(' ', doc.Tags) + " " + (doc.Client ?? string.Empty) + " " + NameWords(path)) });
+            chunks.Parameters.Add(new NpgsqlParameter { Value = SearchText.ForIndex(doc.Description) });
             chunks.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Range(0, doc.Chunks.Count).ToArray() });
             chunks.Parameters.Add(new NpgsqlParameter { Value = doc.Chunks.Select(c => Cut(c.Heading, 1000)).ToArray() });
             chunks.Parameters.Add(new NpgsqlParameter { Value = doc.Chunks.Select(c => c.Content).ToArray() });
+            chunks.Parameters.Add(new NpgsqlParameter { Value = doc.Chunks.Select(c => SearchText.ForIndex(c.Heading)).ToArray() });
+            chunks.Parameters.Add(new NpgsqlParameter { Value = doc.Chunks.Select(c => SearchText.ForIndex(c.Content)).ToArray() });
             await chunks.ExecuteNonQueryAsync(ct);
         }
 
@@ -264,6 +298,25 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
         }
 
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Removes a document and takes its chunks out of the term counts, so that rarity stays true.</summary>
+    private static async Task<int> DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string path, CancellationToken ct)
+    {
+        await using (var uncount = new NpgsqlCommand(
+            """
+            UPDATE rag_terms t SET ndoc = greatest(t.ndoc - s.ndoc, 0)
+            FROM ts_stat(format('SELECT c.tsv FROM rag_chunks c JOIN rag_documents d ON d.document_id = c.document_id WHERE d.path = %L', $1::text)) s
+            WHERE t.term = s.word
+            """, connection, transaction))
+        {
+            uncount.Parameters.Add(new NpgsqlParameter { Value = path });
+            await uncount.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var delete = new NpgsqlCommand("DELETE FROM rag_documents WHERE path = $1", connection, transaction);
+        delete.Parameters.Add(new NpgsqlParameter { Value = path });
+        return await delete.ExecuteNonQueryAsync(ct);
     }
 
     private string ResolveRoot()
@@ -315,6 +368,32 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// Bump when parsing or indexing changes: every file is then indexed again on the next run, not only
+    /// the changed ones.
+    /// </summary>
+    private const string IndexVersion = "wibot-rag-index-v2\n";
+
+    private static string ContentHash(byte[] bytes)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes(IndexVersion));
+        sha.AppendData(bytes);
+        return Convert.ToHexStringLower(sha.GetHashAndReset());
+    }
+
+    /// <summary>The words of a file's name ("reverse_ssh.txt" → "reverse ssh"): often what the page is about.</summary>
+    private static string NameWords(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        if (name.EndsWith(".fr", StringComparison.OrdinalIgnoreCase))
+        {
+            name = name[..^3];
+        }
+
+        return name.Replace('_', ' ').Replace('-', ' ').Replace('.', ' ');
     }
 
     private static string DocumentName(string path)

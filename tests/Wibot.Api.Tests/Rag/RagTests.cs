@@ -165,6 +165,31 @@ public sealed class RagTests(WibotFactory factory) : ApiTestBase(factory)
     }
 
     [Fact]
+    public async Task Search_RareWordsOutweighCommonOnes_AndHyphenatedSpellingsMeet()
+    {
+        using var admin = await AdminAsync();
+        WriteSampleDocuments();
+        // Many pages about "serveur" and "utilisateur"; a single one about fail2ban and the Wi-Fi.
+        for (var i = 0; i < 6; i++)
+        {
+            Factory.Documents.Write($"documentation/note_{i}.md", $"# Note {i}\n\nLe serveur {i} sert les utilisateurs. Chaque utilisateur du serveur a un compte sur le serveur.");
+        }
+
+        Factory.Documents.Write("documentation/bannissement.txt", "====== Bannir des IP ======\nfail2ban surveille les journaux du serveur et bannit une adresse.\n===== Wi-Fi =====\nLe Wi-Fi invité est isolé.\n");
+        await IngestAsync(admin);
+
+        (await SearchPathsAsync(admin, "serveur utilisateur fail2ban")).Should().StartWith("documentation/bannissement.txt");
+        (await SearchPathsAsync(admin, "wifi invite")).Should().StartWith("documentation/bannissement.txt");
+
+        // Re-indexing a changed page: the word it lost no longer finds it, its new words do.
+        Factory.Documents.Write("documentation/bannissement.txt", "====== Bannir des IP ======\nUne adresse est bannie après cinq échecs.\n");
+        var again = await IngestAsync(admin);
+        again.GetProperty("updated").GetInt32().Should().Be(1);
+        (await SearchPathsAsync(admin, "fail2ban")).Should().NotContain("documentation/bannissement.txt");
+        (await SearchPathsAsync(admin, "bannir adresse")).Should().StartWith("documentation/bannissement.txt");
+    }
+
+    [Fact]
     public async Task Search_FiltersByClientAndType_AndHighlightsMatches()
     {
         using var admin = await AdminAsync();

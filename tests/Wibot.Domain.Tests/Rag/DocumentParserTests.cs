@@ -101,4 +101,83 @@ public sealed class DocumentParserTests
 
         doc.Chunks.Should().ContainSingle().Which.Content.Should().Be("Titre seul");
     }
+
+    [Fact]
+    public void DokuWiki_CodeBlocksStayCode_AndTheirShellCommentsAreNotHeadings()
+    {
+        const string page = "{{tag>serveur réseau}}\n----\n\n====== DNS - Système des noms ======\nIntro.\n===== Configurer =====\n"
+            + "Éditer le fichier :\n<code bash>\n# and how to activate them\nnameserver 9.9.9.9\n</code>\n<file>\n## second comment\nsearch lan\n</file>\n";
+        var doc = DocumentParser.Parse("ubuntu-fr/dns.txt", page);
+
+        doc.Title.Should().Be("DNS - Système des noms");
+        doc.Chunks.Select(c => c.Heading).Should().Equal(string.Empty, "Configurer");
+        doc.Chunks[1].Content.Should().Contain("# and how to activate them").And.Contain("nameserver 9.9.9.9").And.Contain("search lan");
+        doc.Chunks[1].Content.Should().NotContain("<code").And.NotContain("```");
+    }
+
+    [Fact]
+    public void DokuWiki_InlineMarkupIsDropped_ButWordsLinksAndCaptionsStay()
+    {
+        const string page = "======= NFS : le partage réseau =======\n"
+            + "Le **[[wpfr>Domain Name System]]** fait la //résolution// de ''www.ubuntu-fr.org'', voir http://example.org/page.\\\\ "
+            + "Suite [[:tutoriel:comment_installer_un_paquet]] et [[apt>nfs-kernel-server]].\n\n"
+            + "{{ http://upload.example/dns.png?300|Fonctionnement du DNS}}\n\n"
+            + "^ Option ^ Effet ^\n| rw | lecture et écriture |\n";
+        var doc = DocumentParser.Parse("ubuntu-fr/nfs.txt", page);
+
+        doc.Title.Should().Be("NFS : le partage réseau");
+        var text = string.Join("\n", doc.Chunks.Select(c => c.Content));
+        text.Should().Contain("Domain Name System").And.Contain("fait la résolution de www.ubuntu-fr.org").And.Contain("http://example.org/page");
+        text.Should().Contain("tutoriel comment installer un paquet").And.Contain("nfs-kernel-server").And.Contain("Fonctionnement du DNS");
+        text.Should().NotContain("wpfr>").And.NotContain("//résolution//").And.NotContain("''").And.NotContain("{{").And.NotContain("\\\\");
+        text.Should().Contain("rw").And.Contain("lecture et écriture").And.NotContain("^");
+    }
+
+    [Fact]
+    public void FirstLevelOneHeading_IsTheTitle_EvenAfterAnOpeningNote()
+    {
+        var doc = DocumentParser.Parse("tutoriel/reseau.txt", "{{tag>réseau}}\n----\n<note warning>Page complexe.</note>\n\n====== Configurer son réseau local ======\nTexte.\n");
+
+        doc.Title.Should().Be("Configurer son réseau local");
+        doc.Chunks.Should().ContainSingle().Which.Content.Should().Be("Page complexe.\n\nTexte.");
+    }
+
+    [Fact]
+    public void FrontMatter_ReadsTagListsKeywordsAndFoldedDescriptions()
+    {
+        const string page = "---\ntitle: 'Outlook : réponses automatiques'\ndescription: >\n  Envoyer un message\n  d'absence.\nkeywords: absence, congés\ntags:\n  - outlook\n  - \"messagerie\"\ntaxonomy:\n    category: docs\n    tag: [mail]\nms.topic: article\n---\n# <a name=\"x\"></a>Réponses automatiques\nTexte.\n";
+        var doc = DocumentParser.Parse("m365/ooo.md", page);
+
+        doc.Title.Should().Be("Outlook : réponses automatiques");
+        doc.Description.Should().Be("Envoyer un message d'absence.");
+        doc.Tags.Should().BeEquivalentTo("absence", "congés", "outlook", "messagerie", "mail");
+        doc.Chunks.Single().Heading.Should().Be("Réponses automatiques");
+        doc.Chunks.Single().Content.Should().Be("Texte.");
+    }
+
+    [Fact]
+    public void GravAndDocFxMarkup_AndHtmlComments_DoNotPolluteTheText()
+    {
+        const string page = "---\ntitle: Sauvegarder\n---\n{% set image_type = 'YunoHost' %}\n<!-- a hidden\nnote -->\n"
+            + "## [fa=list-alt /] Pré-requis\n\n[div class=\"alert\"]\nUn disque.\n[/div]\n\n!!! Pensez à tester la restauration.\n\n"
+            + "[ui-tabs position=\"top-left\"]\n[ui-tab title=\"Web\"]\nCliquer sur Sauvegardes.\n[/ui-tab]\n[/ui-tabs]\n\n"
+            + "> [!NOTE]\n> Les archives sont dans /home/yunohost.backup.\n\n:::image type=\"content\" source=\"a.png\" alt-text=\"Écran des sauvegardes\":::\n\n"
+            + "![Clé USB](image://usb_key.png?resize=100,100&class=inline) Copier l'archive.\n";
+        var doc = DocumentParser.Parse("yunohost/backup.fr.md", page);
+
+        doc.Chunks.Single().Heading.Should().Be("Pré-requis");
+        var text = doc.Chunks.Single().Content;
+        text.Should().Contain("Un disque.").And.Contain("Pensez à tester la restauration.").And.Contain("Cliquer sur Sauvegardes.");
+        text.Should().Contain("Les archives sont dans /home/yunohost.backup.").And.Contain("Écran des sauvegardes").And.Contain("Clé USB Copier l'archive.");
+        text.Should().NotContain("{%").And.NotContain("hidden").And.NotContain("[div").And.NotContain("!!!").And.NotContain("[ui-tab")
+            .And.NotContain("[!NOTE]").And.NotContain(":::").And.NotContain("image://").And.NotContain("[fa=");
+    }
+
+    [Fact]
+    public void FencedCode_IsKeptWithoutItsFences()
+    {
+        var doc = DocumentParser.Parse("doc/cmd.md", "# Commande\n\n## Syntaxe\n\n```\ngpupdate /force\n```\n");
+
+        doc.Chunks.Single().Content.Should().Be("gpupdate /force");
+    }
 }
