@@ -114,6 +114,13 @@ async function logout() {
   await page.locator('form[aria-labelledby="login-title"]').waitFor({ timeout: TIMEOUT });
 }
 
+/** The number shown by the Safeguard nav badge (0 when it is hidden). */
+async function pendingCount() {
+  const badge = page.getByTestId('safeguard-pending-count');
+  if ((await badge.count()) === 0) return 0;
+  return Number(await badge.first().innerText()) || 0;
+}
+
 async function gaugeUsed() {
   const gauge = page.getByTestId('token-gauge');
   await gauge.waitFor({ timeout: TIMEOUT });
@@ -213,7 +220,7 @@ async function main() {
       const alert = page.getByRole('alert');
       await alert.waitFor();
       const text = await alert.innerText();
-      assert(text.includes('Identifiants invalides'), `expected "Identifiants invalides", got "${text}"`);
+      assert(text.includes('Identifiants invalides ou compte désactivé.'), `expected "Identifiants invalides ou compte désactivé.", got "${text}"`);
       await screenshot('01-login-error');
     });
 
@@ -260,9 +267,17 @@ async function main() {
       await page.locator(`tr[data-username="${ADMIN_USER}"]`).waitFor({ state: 'detached' });
       assert((await page.locator('tbody tr[data-username]').count()) === 1, 'the search should keep only the N1 technician');
       await page.getByLabel('Rechercher').fill('');
+      const rowOrder = () => page.locator('tbody tr[data-username]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-username')));
+      const ascending = await rowOrder();
+      assert(ascending.length >= 3, `at least three users expected: ${ascending.join(', ')}`);
       await page.getByRole('button', { name: /^Utilisateur/ }).click();
       const sorted = await page.locator('th[aria-sort="descending"]').count();
-      assert(sorted === 1, 'a click on a sorted column header should reverse the order');
+      assert(sorted === 1, 'a click on a sorted column header should mark it descending');
+      const descending = await rowOrder();
+      assert(
+        JSON.stringify(descending) === JSON.stringify([...ascending].reverse()),
+        `the rows should be in the reverse order after the click: [${ascending.join(', ')}] → [${descending.join(', ')}]`,
+      );
       // Password reset from the edit dialog (PUT with password): the technician logs in with it next.
       await page.getByRole('button', { name: `Modifier ${TECH_USER}` }).click();
       const dialog = page.getByRole('dialog', { name: `Modifier « ${TECH_USER} »` });
@@ -320,10 +335,17 @@ async function main() {
       });
     }
 
-    await step('reopening the first conversation shows its history', async () => {
+    await step('reopening the first conversation (after a page reload) shows its history from the server', async () => {
+      // A full load empties the client cache: the history can only come from the server.
+      await page.goto(`${BASE_URL}/`, { waitUntil: 'domcontentloaded' });
+      await expectLoggedIn(TECH_USER);
+      const history = page.waitForResponse((r) => r.url().includes(`/webhook/wibot/messages/${conversationId}`) && r.ok());
       await page.locator(`li[data-conversation-id="${conversationId}"] .conv__open`).click();
       await page.waitForURL((url) => url.pathname === `/c/${conversationId}`);
+      await history;
       await page.locator('.msg--assistant', { hasText: expectedAnswer(MODES[0]) }).first().waitFor();
+      const questions = await page.locator('.msg--user', { hasText: `en mode ${MODES[0].label} ?` }).count();
+      assert(questions === 1, `the question should appear once in the stored history, got ${questions}`);
       assert(await page.getByRole('radio', { name: MODES[0].label }).isChecked(), 'the mode of the conversation should be restored');
     });
 
@@ -407,6 +429,11 @@ async function main() {
       assert((await failed.count()) === 0, 'the failed answer should be replaced by the retried one');
       const asked = await page.locator('.msg--user', { hasText: question }).count();
       assert(asked === 1, `the question should appear once after the retry, got ${asked}`);
+      // The server stored it once too (the retry reused the unanswered question): reload and look.
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.locator('.msg--assistant', { hasText: expectedAnswer(MODES[2]) }).last().waitFor();
+      const stored = await page.locator('.msg--user', { hasText: question }).count();
+      assert(stored === 1, `after a reload the question should appear once (server copy), got ${stored}`);
     });
 
     await step('dropping a file onto the chat attaches it (same checks as the picker)', async () => {
@@ -429,16 +456,31 @@ async function main() {
       await page.dispatchEvent('section.chat', 'drop', { dataTransfer: refused });
       await page.getByRole('alert').filter({ hasText: 'virus.exe' }).waitFor();
       assert((await page.getByTestId('attached-file').count()) === 0, 'a refused dropped file must not be attached');
+      // Outside the chat's drop zone the browser must not open the file (the page would be replaced).
+      const outside = await page.evaluate(() => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File(['x'], 'ailleurs.log', { type: 'text/plain' }));
+        const target = document.querySelector('aside.sidebar') ?? document.body;
+        const over = new globalThis.DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer });
+        const drop = new globalThis.DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer });
+        target.dispatchEvent(over);
+        target.dispatchEvent(drop);
+        return { over: over.defaultPrevented, drop: drop.defaultPrevented, effect: over.dataTransfer?.dropEffect };
+      });
+      assert(outside.over && outside.drop && outside.effect === 'none', `a file dropped outside the chat should be refused: ${JSON.stringify(outside)}`);
+      assert((await page.getByTestId('attached-file').count()) === 0, 'a file dropped outside the chat must not be attached');
       await screenshot('06b-chat-retry-drop');
     });
 
-    await step('the Safeguard page renders the queue (or says it is unavailable)', async () => {
+    await step('the Safeguard page renders the queue (failing if it says the module is unavailable)', async () => {
       await page.getByRole('link', { name: 'Safeguard' }).click();
       await page.getByRole('heading', { name: /Safeguard/ }).waitFor();
-      const state = page.locator('[data-testid="safeguard-empty"], [data-testid="safeguard-unavailable"], .request-list').first();
+      const state = page.locator('[data-testid="safeguard-empty"], [data-testid="safeguard-unavailable"], [data-testid="safeguard-error"], .request-list').first();
       await state.waitFor();
       const text = await state.innerText();
-      assert(/Aucune demande|indisponible|APR-/.test(text), `unexpected Safeguard content: "${text}"`);
+      assert((await page.getByTestId('safeguard-unavailable').count()) === 0, `the Safeguard module should be available: "${text}"`);
+      assert((await page.getByTestId('safeguard-error').count()) === 0, `the Safeguard queue should load: "${text}"`);
+      assert(/Aucune demande|APR-/.test(text), `unexpected Safeguard content: "${text}"`);
       console.log(`\n   Safeguard: ${text.split('\n')[0]}`);
       await screenshot('06-safeguard');
     });
@@ -448,6 +490,10 @@ async function main() {
       const adminToken = await apiLogin(ADMIN_USER, ADMIN_PASSWORD);
       const { key } = await api('/webhook/wibot/admin/api-keys', { method: 'POST', token: adminToken, body: { name: `e2e-tool-${Date.now()}` } });
       assert(typeof key === 'string' && key.length > 0, 'the API key creation should return the key');
+      // The live event stream must be connected: the 10 s polling would not prove anything.
+      await page.getByTestId('safeguard-live').filter({ hasText: 'Mises à jour en direct' }).waitFor({ timeout: 10_000 });
+      const countBefore = await pendingCount();
+      const createdAt = Date.now();
       const created = await api('/webhook/wibot/safeguard/requests', {
         method: 'POST',
         apiKey: key,
@@ -455,9 +501,17 @@ async function main() {
       });
       requestId = created.request_id;
       assert(/^APR-/.test(requestId ?? ''), `unexpected request id: ${requestId}`);
-      // No reload: the page learns it from the event stream (or the 10 s polling).
+      // No reload: the page learns it from the event stream, well before the next poll.
       const row = page.locator(`li[data-request-id="${requestId}"]`);
-      await row.waitFor({ timeout: 30_000 });
+      await row.waitFor({ timeout: 3_000 });
+      const delay = Date.now() - createdAt;
+      await page.waitForFunction(
+        (expected) => document.querySelector('[data-testid="safeguard-pending-count"]')?.textContent === String(expected),
+        countBefore + 1,
+        { timeout: 3_000 },
+      );
+      console.log(`
+   shown ${delay} ms after its creation; nav badge ${countBefore} → ${countBefore + 1}`);
       await row.getByRole('button').click();
       const detail = page.locator(`[data-testid="request-detail"][data-request-id="${requestId}"]`);
       await detail.waitFor();
@@ -484,6 +538,8 @@ async function main() {
       await page.getByRole('button', { name: 'Envoyer' }).click();
       const alert = page.getByRole('alert').filter({ hasText: 'Quota mensuel de tokens épuisé' });
       await alert.waitFor();
+      const refusal = await alert.innerText();
+      assert(/réinitialisé le \d{2}\/\d{2}\/\d{4}/.test(refusal), `the refusal should give the reset date: "${refusal}"`);
       await page.locator('[data-testid="token-gauge"][data-level="exhausted"]').waitFor();
       assert((await page.locator('.msg--user', { hasText: 'Encore une question ?' }).count()) === 0, 'the refused question should not stay in the thread');
       assert((await page.getByLabel('Votre message').inputValue()) === 'Encore une question ?', 'the refused question should stay in the input');
@@ -506,9 +562,19 @@ async function main() {
       await detail.getByRole('button', { name: 'Rejeter' }).click();
       await detail.getByRole('alert').filter({ hasText: 'commentaire est obligatoire' }).waitFor();
       await detail.getByLabel(/Commentaire/).fill('Validé en e2e');
+      const countBefore = await pendingCount();
+      assert(countBefore >= 1, 'the nav badge should count the pending request');
       await detail.getByRole('button', { name: 'Approuver' }).click();
       await notice(`Demande ${requestId} approuvée.`).waitFor();
       await row.waitFor({ state: 'detached' });
+      // The decided request stays on screen, marked as treated, its buttons disabled.
+      await detail.getByTestId('request-gone').filter({ hasText: 'Cette demande a été traitée (approuvée).' }).waitFor();
+      assert(await detail.getByRole('button', { name: 'Approuver' }).isDisabled(), 'Approuver must be disabled once the request is decided');
+      await page.waitForFunction(
+        (expected) => (Number(document.querySelector('[data-testid="safeguard-pending-count"]')?.textContent ?? '0') || 0) === expected,
+        countBefore - 1,
+        { timeout: 5_000 },
+      );
       await page.getByRole('tab', { name: 'Historique' }).click();
       const done = page.locator(`li[data-request-id="${requestId}"]`);
       await done.waitFor();

@@ -3,6 +3,7 @@ import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { ErrorBoundary } from './components/ui/ErrorBoundary';
 import { AppProviders } from './app/providers';
 
 const root = document.getElementById('root');
@@ -10,7 +11,9 @@ if (!root) throw new Error('Élément #root introuvable');
 createRoot(root).render(
   <StrictMode>
     <AppProviders>
-      <App />
+      <ErrorBoundary scope="app">
+        <App />
+      </ErrorBoundary>
     </AppProviders>
   </StrictMode>,
 );

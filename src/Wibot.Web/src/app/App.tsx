@@ -1,6 +1,7 @@
 import { Stack, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
+import { ErrorBoundary } from '../components/ui/ErrorBoundary';
 import { Spinner } from '../components/ui/Spinner';
 import { LoginPage } from '../features/auth/components/LoginPage';
 import { SafeguardPage } from '../features/safeguard/components/SafeguardPage';
@@ -67,7 +68,10 @@ export function App() {
 
   return (
     <Layout user={session.user} path={path}>
-      <Suspense fallback={<Spinner />}>{content}</Suspense>
+      {/* One boundary per page (reset by navigating): a failed lazy chunk or a render error keeps the menu usable. */}
+      <ErrorBoundary key={conversationMatch || path === '/' || path === '/login' ? 'chat' : path} scope="page">
+        <Suspense fallback={<Spinner />}>{content}</Suspense>
+      </ErrorBoundary>
     </Layout>
   );
 }

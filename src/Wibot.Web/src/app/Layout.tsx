@@ -75,7 +75,7 @@ export function Layout({ user, path, children }: { user: LoginUser; path: string
           </Group>
           <Group gap="md" wrap="nowrap">
             <TokenGauge />
-            <Text fw={600} className="topbar__user" title={user.email ?? ''} visibleFrom="sm">
+            <Text component="div" fw={600} className="topbar__user" title={user.email ?? ''} visibleFrom="sm">
               {user.username}{' '}
               <Badge variant="default" size="sm">
                 {user.accreditation_level}

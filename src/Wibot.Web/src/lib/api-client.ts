@@ -1,5 +1,5 @@
 // The one fetch wrapper of the application: bearer token, JSON, problem+json errors, logout on 401.
-import { clearSession, getSession } from './session';
+import { clearSession, expireSessionIfDue, getSession } from './session';
 
 export type FieldErrors = Record<string, string[]>;
 
@@ -102,6 +102,8 @@ export async function readError(response: Response): Promise<ApiError> {
 export async function apiRequest(path: string, options: RequestOptions = {}): Promise<Response> {
   const useAuth = options.auth !== false;
   const headers: Record<string, string> = { Accept: 'application/json', ...options.headers };
+  // An expired token is not sent: the session ends here, with the "expired" message.
+  if (useAuth) expireSessionIfDue();
   const session = useAuth ? getSession() : null;
   if (session) headers.Authorization = `Bearer ${session.token}`;
 

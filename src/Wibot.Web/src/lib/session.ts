@@ -26,22 +26,51 @@ function isExpired(session: Session): boolean {
   return Number.isFinite(expires) && expires <= Date.now();
 }
 
+/** The stored session, expired or not (an expired one is cleared by `expireSessionIfDue`, with its reason). */
 function read(): Session | null {
   const raw = storage()?.getItem(STORAGE_KEY);
   if (!raw) return null;
   try {
     const parsed = JSON.parse(raw) as Session;
-    if (typeof parsed.token !== 'string' || !parsed.user || isExpired(parsed)) return null;
+    if (typeof parsed.token !== 'string' || !parsed.user) return null;
     return parsed;
   } catch {
     return null;
   }
 }
 
+/**
+ * The signed-in session; null when there is none or it has expired. Pure (it is React's snapshot,
+ * read during render): the expired session is cleared by `expireSessionIfDue`.
+ */
 export function getSession(): Session | null {
   if (current === undefined) current = read();
-  if (current && isExpired(current)) clearSession();
-  return current ?? null;
+  return current && !isExpired(current) ? current : null;
+}
+
+/** Ends an expired session (reason 'expired'); called by a timer and before each request. True when it did. */
+export function expireSessionIfDue(): boolean {
+  if (current === undefined) current = read();
+  if (!current || !isExpired(current)) return false;
+  clearSession('expired');
+  return true;
+}
+
+/** Checks the expiry periodically, and when the tab comes back into view; returns the stop function. */
+export function watchSessionExpiry(intervalMs = 1000): () => void {
+  const check = () => void expireSessionIfDue();
+  check();
+  const timer = setInterval(check, intervalMs);
+  const onVisible = () => {
+    if (document.visibilityState === 'visible') check();
+  };
+  document.addEventListener('visibilitychange', onVisible);
+  window.addEventListener('focus', check);
+  return () => {
+    clearInterval(timer);
+    document.removeEventListener('visibilitychange', onVisible);
+    window.removeEventListener('focus', check);
+  };
 }
 
 export function setSession(session: Session): void {
@@ -53,12 +82,17 @@ export function setSession(session: Session): void {
 export type LogoutReason = 'user' | 'expired';
 let lastLogoutReason: LogoutReason | null = null;
 
-/** Why the last session ended (null when nobody logged out since the page loaded). */
+/**
+ * Why the last session ended (null when nobody logged out since the page loaded); 'expired' as
+ * soon as the session is past its expiry, even before the timer cleared it. Pure, like getSession.
+ */
 export function getLogoutReason(): LogoutReason | null {
+  if (current && isExpired(current)) return 'expired';
   return lastLogoutReason;
 }
 
 export function clearSession(reason: LogoutReason = 'user'): void {
+  if (current === undefined) current = read();
   const had = current !== null;
   if (had) lastLogoutReason = reason;
   current = null;

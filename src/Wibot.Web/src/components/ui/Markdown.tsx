@@ -91,9 +91,12 @@ function CodeBlock({ lang, text }: { lang: string; text: string }) {
     <div className="md-code">
       <div className="md-code__bar">
         <span className="md-code__lang">{lang || 'code'}</span>
-        <Button size="compact-xs" variant="subtle" color="gray.2" onClick={() => void copy()} aria-label="Copier le code">
+        <Button size="compact-xs" variant="subtle" color="gray.2" onClick={() => void copy()} aria-label={copied ? 'Code copié' : 'Copier le code'}>
           {copied ? 'Copié ✓' : 'Copier'}
         </Button>
+        <span className="sr-only" role="status" data-testid="copy-status">
+          {copied ? 'Code copié dans le presse-papiers' : ''}
+        </span>
       </div>
       <pre>
         <code className={highlighted ? 'hljs' : undefined} data-highlighted={highlighted ? 'true' : undefined}>

@@ -150,7 +150,7 @@ export function AdminUsersPage({ onUsersChanged }: { onUsersChanged?: () => void
     });
   };
 
-  const shownError = error ?? (users.isError ? describeError(users.error) : null);
+  const listError = users.isError && !users.data ? describeError(users.error) : null;
 
   return (
     <Stack className="page" gap="md">
@@ -160,7 +160,7 @@ export function AdminUsersPage({ onUsersChanged }: { onUsersChanged?: () => void
           {notice}
         </Alert>
       )}
-      {shownError && <Alert onDismiss={() => setError(null)}>{shownError}</Alert>}
+      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
 
       <CreateUserForm
         onChanged={onUsersChanged}
@@ -173,6 +173,17 @@ export function AdminUsersPage({ onUsersChanged }: { onUsersChanged?: () => void
       <Paper withBorder p="md" radius="md" component="section" aria-labelledby="users-title">
         {users.data ? (
           <UsersTable users={users.data} currentUserId={session?.user.id} onEdit={setEditing} onDelete={setToDelete} />
+        ) : listError ? (
+          <div data-testid="users-error">
+            <Alert>
+              <Group justify="space-between" gap="xs">
+                <span>Impossible de charger les utilisateurs : {listError}</span>
+                <Button size="compact-sm" variant="default" onClick={() => void users.refetch()} loading={users.isFetching}>
+                  Réessayer
+                </Button>
+              </Group>
+            </Alert>
+          </div>
         ) : (
           <Spinner />
         )}

@@ -66,13 +66,10 @@ export function DocumentsPage() {
   const documents = useDocuments();
   const reindex = useReindexDocuments();
   const elapsed = useElapsedSeconds(reindex.isPending ? reindex.submittedAt : null);
-  const list = documents.data ?? (documents.isError ? [] : null);
+  const list = documents.data ?? null;
   const totalChunks = (list ?? []).reduce((sum, d) => sum + (d.chunks ?? 0), 0);
-  const error = reindex.isError
-    ? describeError(reindex.error, { 403: 'La réindexation est réservée aux administrateurs.' })
-    : documents.isError
-      ? describeError(documents.error, { 404: "L'index documentaire est indisponible sur ce serveur." })
-      : null;
+  const error = reindex.isError ? describeError(reindex.error, { 403: 'La réindexation est réservée aux administrateurs.' }) : null;
+  const listError = documents.isError && !list ? describeError(documents.error, { 404: "L'index documentaire est indisponible sur ce serveur." }) : null;
 
   return (
     <Stack className="page" gap="md">
@@ -103,7 +100,18 @@ export function DocumentsPage() {
             </Text>
           )}
         </Title>
-        {!list ? (
+        {listError ? (
+          <div data-testid="documents-error">
+            <Alert>
+              <Group justify="space-between" gap="xs">
+                <span>Impossible de lire la liste des documents : {listError}</span>
+                <Button size="compact-sm" variant="default" onClick={() => void documents.refetch()} loading={documents.isFetching}>
+                  Réessayer
+                </Button>
+              </Group>
+            </Alert>
+          </div>
+        ) : !list ? (
           <Spinner />
         ) : list.length === 0 ? (
           <Text c="dimmed" ta="center" p="lg" data-testid="documents-empty">

@@ -60,7 +60,9 @@ function EditUserForm({ user, onClose, onSaved, onChanged }: EditUserFormProps) 
     run(body, `Utilisateur « ${user.username ?? ''} » mis à jour.`);
   };
 
-  const add = () => {
+  // Its own form: Enter in the tokens field adds the tokens (it does not submit the main form).
+  const add = (event: FormEvent) => {
+    event.preventDefault();
     const amount = Number(addTokens);
     if (!Number.isInteger(amount) || amount <= 0) {
       setError('Indiquez un nombre entier de tokens supérieur à zéro.');
@@ -71,9 +73,10 @@ function EditUserForm({ user, onClose, onSaved, onChanged }: EditUserFormProps) 
 
   const busy = update.isPending;
   return (
-    <form onSubmit={save}>
-      <Stack gap="sm">
-        {error && <Alert>{error}</Alert>}
+    <Stack gap="sm">
+      {error && <Alert>{error}</Alert>}
+      <form onSubmit={save} aria-label="Modifier l'utilisateur">
+        <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <NativeSelect label="Rôle" name="role" value={role} onChange={(e) => setRole(e.currentTarget.value)} data={ROLES} error={fieldError(errors, 'role')} />
           <NativeSelect
@@ -115,6 +118,9 @@ function EditUserForm({ user, onClose, onSaved, onChanged }: EditUserFormProps) 
             Enregistrer
           </Button>
         </Group>
+        </Stack>
+      </form>
+      <form onSubmit={add} aria-label="Ajouter des tokens">
         <Fieldset legend="Ajouter des tokens au mois en cours" variant="filled">
           <Group align="flex-end">
             <NumberInput
@@ -127,13 +133,13 @@ function EditUserForm({ user, onClose, onSaved, onChanged }: EditUserFormProps) 
               value={addTokens}
               onChange={setAddTokens}
             />
-            <Button variant="default" onClick={add} disabled={busy}>
+            <Button type="submit" variant="default" disabled={busy}>
               Ajouter des tokens
             </Button>
           </Group>
         </Fieldset>
-      </Stack>
-    </form>
+      </form>
+    </Stack>
   );
 }
 

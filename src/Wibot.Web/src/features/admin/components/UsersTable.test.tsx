@@ -24,9 +24,20 @@ describe('UsersTable', () => {
     await user.click(within(header).getByRole('button'));
     expect(header.getAttribute('aria-sort')).toBe('descending');
     expect(names()).toEqual(['zoé', 'Émile', 'alain']);
-    await user.click(screen.getByRole('button', { name: /Tokens \(mois\)/ }));
+  });
+
+  it('sorts by tokens used, an order that differs from the name order', async () => {
+    const user = userEvent.setup();
+    renderWithProviders(<UsersTable users={users} currentUserId={1} onEdit={vi.fn()} onDelete={vi.fn()} />);
+    expect(names()).toEqual(['alain', 'Émile', 'zoé']);
+    const tokens = screen.getByRole('button', { name: /Tokens \(mois\)/ });
+    await user.click(tokens);
+    // 10 (zoé) < 50 (Émile) < 500 (alain)
     expect(names()).toEqual(['zoé', 'Émile', 'alain']);
     expect(screen.getByRole('columnheader', { name: /Tokens/ }).getAttribute('aria-sort')).toBe('ascending');
+    await user.click(tokens);
+    expect(names()).toEqual(['alain', 'Émile', 'zoé']);
+    expect(screen.getByRole('columnheader', { name: /Tokens/ }).getAttribute('aria-sort')).toBe('descending');
   });
 
   it('filters ignoring accents and case, and says when nothing matches', async () => {

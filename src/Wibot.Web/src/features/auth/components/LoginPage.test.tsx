@@ -31,7 +31,7 @@ describe('LoginPage', () => {
     await user.type(screen.getByLabelText(/Nom d'utilisateur/), 'admin');
     await user.type(screen.getByLabelText(/^Mot de passe/), 'faux');
     await user.click(screen.getByRole('button', { name: 'Se connecter' }));
-    expect((await screen.findByRole('alert')).textContent).toContain('Identifiants invalides');
+    expect((await screen.findByRole('alert')).textContent).toBe('Identifiants invalides ou compte désactivé.');
     const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
     expect(url).toBe('/webhook/auth/login');
     expect(JSON.parse(init.body as string)).toEqual({ username: 'admin', password: 'faux' });

@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState, useSyncExternalStore, type FormEvent } from 'react';
 import { describeError } from '../../../lib/errors';
-import { getLogoutReason } from '../../../lib/session';
+import { getLogoutReason, subscribeSession } from '../../../lib/session';
 import { useLogin } from '../api/auth';
 
 const MISSING = "Saisissez votre nom d'utilisateur et votre mot de passe.";
@@ -10,7 +10,7 @@ export function LoginPage() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState(false);
-  const [expired] = useState(() => getLogoutReason() === 'expired');
+  const expired = useSyncExternalStore(subscribeSession, getLogoutReason) === 'expired';
   const loginMutation = useLogin();
 
   const submit = (event: FormEvent) => {
@@ -27,7 +27,7 @@ export function LoginPage() {
   const error = missing
     ? MISSING
     : loginMutation.isError
-      ? describeError(loginMutation.error, { 400: MISSING, 401: 'Identifiants invalides', 429: 'Trop de tentatives, réessayez plus tard' })
+      ? describeError(loginMutation.error, { 400: MISSING, 401: 'Identifiants invalides ou compte désactivé.', 429: 'Trop de tentatives, réessayez plus tard' })
       : null;
 
   return (

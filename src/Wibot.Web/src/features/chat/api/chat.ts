@@ -1,6 +1,7 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
 import { ApiError, apiFetch, apiRequest } from '../../../lib/api-client';
 import type { ChatResponse, ChatSource, MessageDto, MessagesResponse } from '../../../lib/schemas';
+import { formatDate } from '../../../lib/format';
 import { readSseStream } from '../../../lib/sse';
 
 export type ChatMode = 'flash' | 'code' | 'redaction';
@@ -10,6 +11,12 @@ export const CHAT_MODES: { value: ChatMode; label: string; icon: string; hint: s
   { value: 'code', label: 'Code', icon: '💻', hint: 'Aide au développement' },
   { value: 'redaction', label: 'Rédaction', icon: '📝', hint: 'Écrits professionnels' },
 ];
+
+/** The refusal of a question when the monthly quota is spent, with the reset date when known. */
+export function quotaRefusal(resetsAt: string | null | undefined): string {
+  const reset = resetsAt ? ` Il sera réinitialisé le ${formatDate(resetsAt)}.` : '';
+  return `Quota mensuel de tokens épuisé.${reset} Un administrateur peut vous attribuer des tokens supplémentaires.`;
+}
 
 /** Failures worth a "Réessayer": the language model or the stream failed, not the request itself. */
 export function isRetryableChatError(error: unknown): boolean {
@@ -25,26 +32,36 @@ export const chatKeys = {
   messages: (conversationId: string) => [...chatKeys.all, 'messages', conversationId] as const,
 };
 
+/** How long a conversation's history is fresh: another tab or client may add to it. */
+export const MESSAGES_STALE_MS = 15_000;
+
 /**
- * The history of one conversation. It only changes through this client's chat (which writes the
- * finished exchanges into the cache), so it is not refetched on focus; a failed or stopped answer
- * marks it stale for the next visit.
+ * The history of one conversation. This client's chat writes finished exchanges into the cache;
+ * other tabs or clients are seen on the next read (stale after 15 s, refetched on focus while no
+ * answer streams: the chat panel turns focus refetching off meanwhile).
  */
 export const messagesQueryOptions = (conversationId: string) =>
   queryOptions({
     queryKey: chatKeys.messages(conversationId),
     queryFn: ({ signal }) => getMessages(conversationId, signal),
-    staleTime: Infinity,
-    refetchOnWindowFocus: false,
+    staleTime: MESSAGES_STALE_MS,
   });
 
-/** Appends a finished exchange (question and streamed answer) to the cached history of its conversation. */
+/**
+ * Appends a finished exchange (question and streamed answer) to the cached history of its
+ * conversation. A question the cache already ends with, unanswered (the server's copy of a question
+ * whose answer failed, then was retried), is not added twice.
+ */
 export function appendExchange(queryClient: QueryClient, conversationId: string, exchange: MessageDto[]): void {
-  queryClient.setQueryData<MessagesResponse>(chatKeys.messages(conversationId), (current) => ({
-    ...current,
-    conversation_id: conversationId,
-    messages: [...(current?.messages ?? []), ...exchange],
-  }));
+  queryClient.setQueryData<MessagesResponse>(chatKeys.messages(conversationId), (current) => {
+    const messages = current?.messages ?? [];
+    const last = messages.at(-1);
+    const [first, ...rest] = exchange;
+    const known = first?.role === 'user' && last?.role === 'user' && last.content === first.content;
+    const added = known ? rest : exchange;
+    const ids = new Set(messages.map((m) => m.message_id));
+    return { ...current, conversation_id: conversationId, messages: [...messages, ...added.filter((m) => !ids.has(m.message_id))] };
+  });
 }
 
 export interface ChatRequest {

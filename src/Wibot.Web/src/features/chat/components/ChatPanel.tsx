@@ -9,7 +9,8 @@ import { describeError } from '../../../lib/errors';
 import { formatDate } from '../../../lib/format';
 import type { MessageDto } from '../../../lib/schemas';
 import { ACCEPT_ATTRIBUTE, checkAttachment } from '../api/attachments';
-import { CHAT_MODES, appendExchange, chatKeys, isRetryableChatError, messagesQueryOptions, sendChat, type ChatMode } from '../api/chat';
+import { CHAT_MODES, appendExchange, chatKeys, isRetryableChatError, messagesQueryOptions, quotaRefusal, sendChat, type ChatMode } from '../api/chat';
+import { mergeThread } from '../api/thread';
 import { MessageView, type UiMessage } from './MessageView';
 
 export interface QuotaState {
@@ -61,7 +62,7 @@ function fromDto(dto: MessageDto, index: number): UiMessage {
 
 function toDto(message: UiMessage): MessageDto {
   return {
-    message_id: message.id,
+    message_id: message.serverId ?? message.id,
     role: message.role,
     content: message.content,
     mode: message.mode ?? null,
@@ -76,11 +77,8 @@ function isChatMode(value: string | null | undefined): value is ChatMode {
   return value === 'flash' || value === 'code' || value === 'redaction';
 }
 
-const QUOTA_MESSAGE = 'Quota mensuel de tokens épuisé : contactez un administrateur pour obtenir des tokens supplémentaires.';
-
 function chatErrorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.isQuotaExceeded) return QUOTA_MESSAGE;
     if (error.status === 413) return 'Fichier trop volumineux : 10 Mo maximum.';
     if (error.status === 415) return 'Type de fichier refusé. Formats acceptés : texte, log, Markdown, CSV, JSON, XML, YAML, code source, PDF et DOCX.';
     if (error.status === 404) return 'Conversation introuvable.';
@@ -92,14 +90,18 @@ function chatErrorMessage(error: unknown): string {
 
 export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettled, quota }: ChatPanelProps) {
   const queryClient = useQueryClient();
-  const history = useQuery({ ...messagesQueryOptions(conversationId ?? ''), enabled: conversationId !== null });
+  const [sending, setSending] = useState(false);
+  // Another tab's messages are read on focus, but not while an answer streams into this one.
+  const history = useQuery({ ...messagesQueryOptions(conversationId ?? ''), enabled: conversationId !== null, refetchOnWindowFocus: !sending });
   const [thread, setThread] = useState<LocalThread>(EMPTY_THREAD);
   const [shownId, setShownId] = useState(conversationId);
   const [modeChoice, setModeChoice] = useState<ChatMode | null>(null);
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
+  const [quotaRefused, setQuotaRefused] = useState(false);
+  /** The polite status line read by screen readers (the message list itself is not live). */
+  const [status, setStatus] = useState('');
   const [dragging, setDragging] = useState(false);
   const abortRef = useRef<AbortController | null>(null);
   const stoppedRef = useRef(false);
@@ -118,6 +120,8 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
       setThread(EMPTY_THREAD);
       setModeChoice(null);
       setError(null);
+      setQuotaRefused(false);
+      setStatus('');
     }
   }
 
@@ -132,16 +136,13 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
   useEffect(() => () => abortRef.current?.abort(), []);
 
   const historyMessages = useMemo(() => (history.data?.messages ?? []).map(fromDto), [history.data]);
-  const messages = useMemo(() => {
-    const local = new Set(thread.messages.map((m) => m.id));
-    return [...historyMessages.filter((m) => !local.has(m.id)), ...thread.messages];
-  }, [historyMessages, thread.messages]);
+  const messages = useMemo(() => mergeThread(historyMessages, thread.messages), [historyMessages, thread.messages]);
   const lastMode = [...historyMessages].reverse().find((m) => isChatMode(m.mode))?.mode;
   const mode: ChatMode = modeChoice ?? (isChatMode(lastMode) ? lastMode : 'flash');
   const loading = conversationId !== null && history.isPending && thread.messages.length === 0;
   const historyError =
     history.isError && thread.messages.length === 0 ? describeError(history.error, { 404: 'Conversation introuvable ou supprimée.' }) : null;
-  const shownError = error ?? historyError;
+  const shownError = quotaRefused ? quotaRefusal(quota?.resetsAt) : (error ?? historyError);
 
   // Keep the newest text in view while it streams.
   useEffect(() => {
@@ -173,25 +174,33 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
       attachmentName: sentFile?.name ?? null,
     };
     const assistantId = localId('a');
+    userMessage.answerId = assistantId;
     const assistant: UiMessage = { id: assistantId, role: 'assistant', content: '', mode: askedMode, streaming: true };
     const update = (change: (m: UiMessage) => UiMessage) =>
       setThread((t) => ({ ...t, messages: t.messages.map((m) => (m.id === assistantId ? change(m) : m)) }));
 
     setThread((t) => ({ ...t, conversationId, messages: [...t.messages, userMessage, assistant] }));
     setError(null);
+    setQuotaRefused(false);
     setSending(true);
+    setStatus('Réponse en cours…');
     const controller = new AbortController();
     abortRef.current = controller;
     stoppedRef.current = false;
     let createdId: string | null = null;
     // What the stream delivered, kept here too: state updaters run later, at render time.
-    const streamed = { content: '', tokensUsed: null as number | null, done: false };
+    const streamed = { content: '', tokensUsed: null as number | null, done: false, serverId: null as string | null };
 
     try {
       await sendChat(
         { message, mode: askedMode, conversationId, file: sentFile },
         {
           onMeta: (meta) => {
+            const serverId = meta.message_id ?? null;
+            if (serverId) {
+              streamed.serverId = serverId;
+              update((m) => ({ ...m, serverId }));
+            }
             if (!conversationId && meta.conversation_id) {
               createdId = meta.conversation_id;
               const id = createdId;
@@ -207,6 +216,7 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
             streamed.done = true;
             streamed.tokensUsed = done.tokens_used ?? null;
             update((m) => ({ ...m, streaming: false, tokensUsed: done.tokens_used ?? null, createdAt: new Date().toISOString() }));
+            setStatus('Réponse terminée.');
           },
         },
         controller.signal,
@@ -215,9 +225,11 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
       if (err instanceof DOMException && err.name === 'AbortError') {
         // Stopped by the user (the partial text stays) or left for another conversation.
         update((m) => ({ ...m, streaming: false, stopped: stoppedRef.current }));
+        setStatus(stoppedRef.current ? 'Génération arrêtée.' : '');
       } else if (isRetryableChatError(err)) {
         retryRef.current.set(assistantId, { question, userId: userMessage.id });
         update((m) => ({ ...m, streaming: false, failed: chatErrorMessage(err) }));
+        setStatus(`La réponse a échoué : ${chatErrorMessage(err)}`);
       } else {
         // Nothing was answered: the question goes back into the input (when no conversation was
         // created for it) instead of staying in the thread.
@@ -228,7 +240,9 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
             .filter((m) => (m.id !== assistantId || m.content) && !(giveBack && m.id === userMessage.id))
             .map((m) => (m.id === assistantId ? { ...m, streaming: false } : m)),
         }));
-        setError(chatErrorMessage(err));
+        if (err instanceof ApiError && err.isQuotaExceeded) setQuotaRefused(true);
+        else setError(chatErrorMessage(err));
+        setStatus('');
         if (giveBack) {
           setText((current) => current || message);
           if (sentFile) setFile((current) => current ?? sentFile);
@@ -242,7 +256,7 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
         // The finished exchange goes into the cached history; anything else means the server's
         // copy differs from what is shown (a stored question, a partial answer): reload next visit.
         if (streamed.done) {
-          const answer: UiMessage = { ...assistant, content: streamed.content, tokensUsed: streamed.tokensUsed, streaming: false };
+          const answer: UiMessage = { ...assistant, serverId: streamed.serverId, content: streamed.content, tokensUsed: streamed.tokensUsed, streaming: false };
           appendExchange(queryClient, target, [toDto(userMessage), toDto(answer)]);
         }
         else void queryClient.invalidateQueries({ queryKey: chatKeys.messages(target), refetchType: 'none' });
@@ -309,7 +323,10 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
     event.preventDefault();
     dragDepthRef.current = 0;
     setDragging(false);
-    if (sending) return;
+    if (sending) {
+      setError('Attendez la fin de la réponse pour joindre un fichier.');
+      return;
+    }
     const files = event.dataTransfer.files;
     if (files.length > 1) {
       setError('Un seul fichier peut être joint à la fois.');
@@ -340,7 +357,10 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
           <Icon name="paperclip" size={22} /> Déposez le fichier pour le joindre
         </div>
       )}
-      <div className="chat__messages" ref={listRef} aria-live="polite" aria-busy={sending}>
+      <p className="sr-only" role="status" aria-live="polite" data-testid="chat-status">
+        {status}
+      </p>
+      <div className="chat__messages" ref={listRef}>
         {loading && <Spinner label="Chargement des messages…" />}
         {!loading && messages.length === 0 && (
           <Stack className="chat__welcome" gap="xs" align="center">
@@ -355,7 +375,7 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
 
       <form className="composer" onSubmit={(e) => void send(e)}>
         <Stack gap="xs">
-          {quota?.exhausted && error !== QUOTA_MESSAGE && (
+          {quota?.exhausted && !quotaRefused && (
             <div data-testid="quota-banner">
               <Alert tone="warning">
                 Votre quota mensuel de tokens est épuisé
@@ -364,7 +384,16 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
               </Alert>
             </div>
           )}
-          {shownError && <Alert onDismiss={() => setError(null)}>{shownError}</Alert>}
+          {shownError && (
+            <Alert
+              onDismiss={() => {
+                setError(null);
+                setQuotaRefused(false);
+              }}
+            >
+              {shownError}
+            </Alert>
+          )}
           <Group justify="space-between" gap="xs">
             <SegmentedControl
               aria-label="Mode de réponse"

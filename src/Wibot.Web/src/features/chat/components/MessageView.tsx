@@ -18,6 +18,10 @@ export interface UiMessage {
   stopped?: boolean;
   /** The answer failed with this (French) message; a retry is offered. */
   failed?: string | null;
+  /** Local answers: the id the server stores the answer under (stream `meta`). */
+  serverId?: string | null;
+  /** Local questions: the local id of their answer. */
+  answerId?: string | null;
 }
 
 const MODE_LABELS: Record<string, string> = { flash: 'Flash', code: 'Code', redaction: 'Rédaction' };
@@ -77,10 +81,11 @@ export function MessageView({ message, onRetry }: { message: UiMessage; onRetry?
         ) : message.content ? (
           <Markdown source={message.content} />
         ) : message.streaming ? (
-          <p className="typing" aria-label="WIBOT rédige sa réponse">
-            <span />
-            <span />
-            <span />
+          <p className="typing">
+            <span className="sr-only">WIBOT rédige sa réponse…</span>
+            <span aria-hidden="true" />
+            <span aria-hidden="true" />
+            <span aria-hidden="true" />
           </p>
         ) : null}
       </div>

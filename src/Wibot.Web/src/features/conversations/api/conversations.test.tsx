@@ -28,22 +28,30 @@ describe('conversation mutations', () => {
     return { client, hook };
   }
 
-  it('a rename updates the cached list at once and reads it again from the server', async () => {
+  it('a rename updates the cached list at once, before the list is read again from the server', async () => {
     fetchMock.mockResolvedValueOnce(jsonResponse(200, list(['Imprimante', 'VPN'])));
     const { client, hook } = setup();
     await waitFor(() => expect(hook.result.current.list.isSuccess).toBe(true));
     expect(fetchMock).toHaveBeenCalledTimes(1);
 
+    let releaseRefetch: (response: Response) => void = () => undefined;
     fetchMock
       .mockResolvedValueOnce(jsonResponse(200, { success: true, conversation_id: 'c1', title: 'Spooler' }))
-      .mockResolvedValueOnce(jsonResponse(200, list(['Spooler (serveur)', 'VPN'])));
-    await hook.result.current.rename.mutateAsync({ id: 'c1', title: 'Spooler' });
+      .mockReturnValueOnce(new Promise<Response>((resolve) => (releaseRefetch = resolve)));
+    const done = hook.result.current.rename.mutateAsync({ id: 'c1', title: 'Spooler' });
 
+    // The refetch is under way (third call) and has not answered: the cache already holds the new title.
+    await waitFor(() => expect(fetchMock).toHaveBeenCalledTimes(3));
     const [renameUrl, renameInit] = fetchMock.mock.calls[1] as [string, RequestInit];
     expect(renameUrl).toBe('/webhook/wibot/conversations/c1');
     expect(renameInit.method).toBe('PUT');
-    // The list was invalidated and fetched again (third call), and shows the server's answer.
     expect((fetchMock.mock.calls[2] as [string])[0]).toBe('/webhook/wibot/conversations?limit=50');
+    await waitFor(() => expect(hook.result.current.list.data?.pages[0]?.conversations?.[0]?.title).toBe('Spooler'));
+    expect(hook.result.current.list.isFetching).toBe(true);
+
+    // Then the server's answer replaces it.
+    releaseRefetch(jsonResponse(200, list(['Spooler (serveur)', 'VPN'])));
+    await done;
     await waitFor(() => expect(hook.result.current.list.data?.pages[0]?.conversations?.[0]?.title).toBe('Spooler (serveur)'));
     expect(client.getQueryState(conversationKeys.list())?.isInvalidated).toBe(false);
   });

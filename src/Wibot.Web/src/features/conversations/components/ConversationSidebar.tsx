@@ -1,5 +1,5 @@
 import { ActionIcon, Button, Group, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { ConfirmDialog } from '../../../components/ui/ConfirmDialog';
 import { Icon } from '../../../components/ui/Icon';
@@ -25,9 +25,20 @@ export function ConversationSidebar({ selectedId, onSelect, onNew, onDeleted }: 
   const [draftTitle, setDraftTitle] = useState('');
   const [toDelete, setToDelete] = useState<ConversationDto | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const rootRef = useRef<HTMLDivElement>(null);
+
+  /** Moves the focus to a conversation's button (or the new-conversation one) once the list is drawn. */
+  const focusLater = (id: string | null) =>
+    window.setTimeout(() => {
+      const root = rootRef.current;
+      if (!root) return;
+      const item = id ? Array.from(root.querySelectorAll<HTMLElement>('[data-conversation-id]')).find((li) => li.dataset.conversationId === id) : undefined;
+      const target = item?.querySelector<HTMLElement>('.conv__open') ?? root.querySelector<HTMLElement>('[data-testid="new-conversation"]');
+      target?.focus();
+    }, 0);
 
   const list = conversations.data?.pages.flatMap((page) => page.conversations ?? []) ?? [];
-  const shownError = error ?? (conversations.isError ? describeError(conversations.error) : null);
+  const listError = conversations.isError && list.length === 0 ? describeError(conversations.error) : null;
 
   const startRename = (conversation: ConversationDto) => {
     setEditingId(conversation.conversation_id ?? null);
@@ -49,6 +60,7 @@ export function ConversationSidebar({ selectedId, onSelect, onNew, onDeleted }: 
         onSuccess: () => {
           setEditingId(null);
           setError(null);
+          focusLater(id);
         },
         onError: (err) => setError(describeError(err, { 404: 'Conversation introuvable.' })),
       },
@@ -58,11 +70,15 @@ export function ConversationSidebar({ selectedId, onSelect, onNew, onDeleted }: 
   const confirmDelete = () => {
     const id = toDelete?.conversation_id;
     if (!id) return;
+    // The focus goes to the next conversation (else the previous one, else "Nouvelle conversation").
+    const index = list.findIndex((c) => c.conversation_id === id);
+    const next = list[index + 1]?.conversation_id ?? list[index - 1]?.conversation_id ?? null;
     remove.mutate(id, {
       onSuccess: () => {
         setToDelete(null);
         setError(null);
         onDeleted(id);
+        focusLater(next);
       },
       onError: (err) => {
         setToDelete(null);
@@ -72,13 +88,24 @@ export function ConversationSidebar({ selectedId, onSelect, onNew, onDeleted }: 
   };
 
   return (
-    <Stack component="aside" aria-label="Conversations" className="sidebar" gap="sm">
-      <Button fullWidth onClick={onNew} leftSection="+">
+    <Stack component="aside" aria-label="Conversations" className="sidebar" gap="sm" ref={rootRef}>
+      <Button fullWidth onClick={onNew} leftSection="+" data-testid="new-conversation">
         Nouvelle conversation
       </Button>
-      {shownError && <Alert onDismiss={() => setError(null)}>{shownError}</Alert>}
+      {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
       <div className="sidebar__scroll">
-        {conversations.isPending ? (
+        {listError ? (
+          <div data-testid="conversations-error">
+            <Alert>
+              <Stack gap={6} align="flex-start">
+                <span>Impossible de charger vos conversations : {listError}</span>
+                <Button size="compact-sm" variant="default" onClick={() => void conversations.refetch()} loading={conversations.isFetching}>
+                  Réessayer
+                </Button>
+              </Stack>
+            </Alert>
+          </div>
+        ) : conversations.isPending ? (
           <Spinner />
         ) : list.length === 0 ? (
           <Text c="dimmed" size="sm" p="xs">

@@ -71,7 +71,7 @@ describe('Safeguard request detail', () => {
 
     await user.type(screen.getByLabelText(/Commentaire/), 'Vu avec le client');
     await user.click(screen.getByRole('button', { name: 'Approuver' }));
-    await vi.waitFor(() => expect(onDecided).toHaveBeenCalledWith('Demande APR-007 approuvée.'));
+    await vi.waitFor(() => expect(onDecided).toHaveBeenCalledWith('Demande APR-007 approuvée.', expect.objectContaining({ request_id: 'APR-007', status: 'approved' })));
     const [url, init] = fetchMock.mock.calls[0] as [string, RequestInit];
     expect(url).toBe('/webhook/wibot/safeguard/approve');
     expect(JSON.parse(init.body as string)).toEqual({ request_id: 'APR-007', comment: 'Vu avec le client' });

@@ -1,4 +1,5 @@
 import { Badge, Button, Code, Group, NativeSelect, Paper, SimpleGrid, Stack, Tabs, Text, Textarea, Title, UnstyledButton } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { Icon } from '../../../components/ui/Icon';
@@ -9,7 +10,7 @@ import { formatCountdown, formatDateTime } from '../../../lib/format';
 import type { SafeguardRequest } from '../../../lib/schemas';
 import { useSession } from '../../../lib/useSession';
 import { decisionBlockReason } from '../api/decision';
-import { HISTORY_FILTERS, STATUS_LABELS, useDecideRequest, type StatusFilter } from '../api/safeguard';
+import { HISTORY_FILTERS, STATUS_LABELS, safeguardRequestsQueryOptions, useDecideRequest, type StatusFilter } from '../api/safeguard';
 import { useSafeguardRequests } from './useSafeguardRequests';
 
 const LEVEL_HINTS: Record<string, string> = {
@@ -71,10 +72,23 @@ interface DetailProps {
   request: SafeguardRequest;
   now: number;
   accreditation: string | null | undefined;
-  onDecided: (message: string) => void;
+  onDecided: (message: string, decided: SafeguardRequest | null) => void;
+  /**
+   * The request left the shown list (decided here or elsewhere, expired): its last known detail
+   * stays on screen with this notice and disabled buttons until another one is picked.
+   */
+  goneNotice?: string | null;
 }
 
-export function RequestDetail({ request, now, accreditation, onDecided }: DetailProps) {
+const OUTCOME_LABELS: Record<string, string> = { approved: 'approuvée', rejected: 'rejetée', expired: 'expirée' };
+
+/** The notice shown over a request that is no longer in the list (status: its outcome, when known). */
+function goneNoticeFor(status: string | null | undefined): string {
+  const label = status ? OUTCOME_LABELS[status] : undefined;
+  return label ? `Cette demande a été traitée (${label}).` : "Cette demande n'est plus en attente.";
+}
+
+export function RequestDetail({ request, now, accreditation, onDecided, goneNotice = null }: DetailProps) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const decide = useDecideRequest();
@@ -82,7 +96,7 @@ export function RequestDetail({ request, now, accreditation, onDecided }: Detail
   const pending = request.status === 'pending';
   const remaining = Date.parse(request.expires_at ?? '') - now;
   const expired = pending && remaining <= 0;
-  const blocked = pending ? (expired ? 'Demande expirée' : decisionBlockReason(request, accreditation)) : null;
+  const blocked = pending ? (goneNotice ?? (expired ? 'Demande expirée' : decisionBlockReason(request, accreditation))) : null;
   const busy = decide.isPending ? decide.variables.kind : null;
 
   const submit = (kind: 'approve' | 'reject') => {
@@ -95,9 +109,10 @@ export function RequestDetail({ request, now, accreditation, onDecided }: Detail
     // mutateAsync, not mutate's callbacks: the decided request leaves the queue (and this panel
     // unmounts) before the mutation settles, and the page must still hear about it.
     decide.mutateAsync(kind === 'reject' ? { kind, requestId: id, comment: text } : { kind, requestId: id, comment: text || undefined }).then(
-      () => {
+      (answer) => {
         setComment('');
-        onDecided(kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`);
+        const decided: SafeguardRequest = { ...request, status: kind === 'reject' ? 'rejected' : 'approved', ...(answer as SafeguardRequest | null) };
+        onDecided(kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`, decided);
       },
       (err: unknown) =>
         setError(
@@ -118,6 +133,11 @@ export function RequestDetail({ request, now, accreditation, onDecided }: Detail
         </Title>
         <StatusBadge status={request.status} />
       </Group>
+      {goneNotice && (
+        <Stack mt="sm" data-testid="request-gone">
+          <Alert tone="info">{goneNotice} Choisissez une autre demande dans la liste.</Alert>
+        </Stack>
+      )}
       <dl className="request-detail__grid">
         <dt>Outil</dt>
         <dd>
@@ -176,7 +196,7 @@ export function RequestDetail({ request, now, accreditation, onDecided }: Detail
               color="teal"
               disabled={blocked !== null || (busy !== null && busy !== 'approve')}
               loading={busy === 'approve'}
-              aria-describedby={blocked ? 'decision-blocked' : undefined}
+              aria-describedby={blocked && !goneNotice ? 'decision-blocked' : undefined}
               onClick={() => submit('approve')}
             >
               Approuver
@@ -185,13 +205,13 @@ export function RequestDetail({ request, now, accreditation, onDecided }: Detail
               color="red"
               disabled={blocked !== null || (busy !== null && busy !== 'reject')}
               loading={busy === 'reject'}
-              aria-describedby={blocked ? 'decision-blocked' : undefined}
+              aria-describedby={blocked && !goneNotice ? 'decision-blocked' : undefined}
               onClick={() => submit('reject')}
             >
               Rejeter
             </Button>
           </Group>
-          {blocked && (
+          {blocked && !goneNotice && (
             <Text id="decision-blocked" className="decision-blocked" data-testid="decision-blocked">
               <Icon name="lock" size={14} /> {blocked}
             </Text>
@@ -207,26 +227,53 @@ export function SafeguardPage() {
   const [tab, setTab] = useState<Tab>('pending');
   const [historyFilter, setHistoryFilter] = useState<StatusFilter>('all');
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  // The last known detail of the selected request: it stays shown when the request leaves the list.
+  const [pinned, setPinned] = useState<SafeguardRequest | null>(null);
+  // What this page learnt about requests decided here (the decision's answer).
+  const [outcomes, setOutcomes] = useState<Record<string, SafeguardRequest>>({});
   const [notice, setNotice] = useState<string | null>(null);
   const status: StatusFilter = tab === 'pending' ? 'pending' : historyFilter;
-  const { requests, unavailable, error, live, updatedAt, reload } = useSafeguardRequests(status);
+  const { requests, unavailable, error, live, updatedAt, reload, retrying } = useSafeguardRequests(status);
   const now = useNow(1000);
 
-  const selected = requests?.find((r) => r.request_id === selectedId) ?? requests?.[0] ?? null;
+  // The selection is explicit and never moves by itself: the first request is picked only when
+  // nothing was picked yet (a request that leaves the list stays selected, see `gone`).
+  const firstId = requests?.[0]?.request_id ?? null;
+  if (selectedId === null && pinned === null && firstId !== null) setSelectedId(firstId);
+  const inList = selectedId === null ? null : (requests?.find((r) => r.request_id === selectedId) ?? null);
+  if (inList && inList !== pinned) setPinned(inList);
+  const goneId = selectedId !== null && requests !== null && inList === null && pinned?.request_id === selectedId ? selectedId : null;
+  const gone = goneId !== null;
+  // The outcome of a request that left the list: this page's own decision, else the history.
+  const history = useQuery({ ...safeguardRequestsQueryOptions('all', live), enabled: goneId !== null && !(goneId in outcomes) });
+  const outcome = goneId === null ? null : (outcomes[goneId] ?? history.data?.find((r) => r.request_id === goneId) ?? null);
+  const selected = inList ?? (gone ? pinned : null);
+
+  const select = (id: string | null) => {
+    setSelectedId(id);
+    setPinned(null);
+  };
 
   const content = unavailable ? (
     <div data-testid="safeguard-unavailable">
       <Alert tone="info">Le module Safeguard est indisponible pour le moment sur ce serveur.</Alert>
     </div>
   ) : requests === null ? (
-    <Spinner />
-  ) : requests.length === 0 ? (
+    error ? null : <Spinner />
+  ) : requests.length === 0 && !selected ? (
     <Paper withBorder p="lg" ta="center" c="dimmed" data-testid="safeguard-empty">
       {tab === 'pending' ? 'Aucune demande en attente pour le moment.' : 'Aucune demande dans l’historique pour ce filtre.'}
     </Paper>
   ) : (
     <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md" className="safeguard-layout">
       <ul className="request-list" aria-label="Demandes">
+        {requests.length === 0 && (
+          <li className="request-list__empty" data-testid="safeguard-empty">
+            <Text c="dimmed" p="sm">
+              {tab === 'pending' ? 'Aucune autre demande en attente.' : 'Aucune demande dans l’historique pour ce filtre.'}
+            </Text>
+          </li>
+        )}
         {requests.map((request) => {
           const isSelected = selected?.request_id === request.request_id;
           const remaining = Date.parse(request.expires_at ?? '') - now;
@@ -235,7 +282,7 @@ export function SafeguardPage() {
               <UnstyledButton
                 className={isSelected ? 'request-row request-row--selected' : 'request-row'}
                 aria-current={isSelected ? 'true' : undefined}
-                onClick={() => setSelectedId(request.request_id ?? null)}
+                onClick={() => select(request.request_id ?? null)}
               >
                 <Group gap="xs">
                   <LevelBadge level={request.level} />
@@ -258,7 +305,12 @@ export function SafeguardPage() {
           request={selected}
           now={now}
           accreditation={session?.user.accreditation_level}
-          onDecided={setNotice}
+          goneNotice={gone ? goneNoticeFor(outcome?.status) : null}
+          onDecided={(message, decided) => {
+            setNotice(message);
+            const id = decided?.request_id;
+            if (id) setOutcomes((current) => ({ ...current, [id]: decided }));
+          }}
         />
       )}
     </SimpleGrid>
@@ -280,7 +332,14 @@ export function SafeguardPage() {
         {updatedAt && ` — dernière mise à jour à ${updatedAt.toLocaleTimeString('fr-FR')}`}.
       </Text>
 
-      <Tabs value={tab} onChange={(value) => setTab(value === 'history' ? 'history' : 'pending')} keepMounted={false}>
+      <Tabs
+        value={tab}
+        onChange={(value) => {
+          setTab(value === 'history' ? 'history' : 'pending');
+          select(null);
+        }}
+        keepMounted={false}
+      >
         <Group justify="space-between" align="flex-end" className="safeguard-tabs">
           <Tabs.List aria-label="Demandes Safeguard">
             <Tabs.Tab value="pending">En attente</Tabs.Tab>
@@ -292,7 +351,10 @@ export function SafeguardPage() {
               name="status"
               size="xs"
               value={historyFilter}
-              onChange={(e) => setHistoryFilter(e.currentTarget.value as StatusFilter)}
+              onChange={(e) => {
+                setHistoryFilter(e.currentTarget.value as StatusFilter);
+                select(null);
+              }}
               data={HISTORY_FILTERS}
             />
           )}
@@ -305,8 +367,15 @@ export function SafeguardPage() {
           </Stack>
         )}
         {error && (
-          <Stack mt="sm">
-            <Alert>{error}</Alert>
+          <Stack mt="sm" data-testid="safeguard-error">
+            <Alert>
+              <Group justify="space-between" gap="xs">
+                <span>{error}</span>
+                <Button size="compact-sm" variant="default" onClick={reload} loading={retrying}>
+                  Réessayer
+                </Button>
+              </Group>
+            </Alert>
           </Stack>
         )}
         <Tabs.Panel value="pending" pt="md">

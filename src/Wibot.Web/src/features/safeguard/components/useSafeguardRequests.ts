@@ -13,6 +13,8 @@ export interface SafeguardRequestsState {
   live: boolean;
   updatedAt: Date | null;
   reload: () => void;
+  /** A reload is under way. */
+  retrying: boolean;
 }
 
 /** True while the shared live event stream is connected; each event invalidates the cached lists. */
@@ -53,5 +55,6 @@ export function useSafeguardRequests(status: StatusFilter): SafeguardRequestsSta
     live,
     updatedAt: query.dataUpdatedAt ? new Date(query.dataUpdatedAt) : null,
     reload: () => void query.refetch(),
+    retrying: query.isFetching,
   };
 }
