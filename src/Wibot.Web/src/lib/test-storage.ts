@@ -1,4 +1,5 @@
 // Test helper: an in-memory localStorage for the node test environment.
+import { afterEach, beforeEach, vi, type Mock } from 'vitest';
 export function installMemoryStorage(): Map<string, string> {
   const data = new Map<string, string>();
   const storage = {
@@ -13,4 +14,19 @@ export function installMemoryStorage(): Map<string, string> {
   } satisfies Storage;
   Object.defineProperty(globalThis, 'localStorage', { value: storage, configurable: true, writable: true });
   return data;
+}
+
+/**
+ * For the tests of the enclosing `describe`: a fresh in-memory localStorage and a reset `fetch` mock
+ * installed as the global fetch before each test, removed after it. Returns that mock.
+ */
+export function mockFetchPerTest(): Mock {
+  const fetchMock = vi.fn();
+  beforeEach(() => {
+    installMemoryStorage();
+    fetchMock.mockReset();
+    vi.stubGlobal('fetch', fetchMock);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+  return fetchMock;
 }

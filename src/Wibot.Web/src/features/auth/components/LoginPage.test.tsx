@@ -1,20 +1,14 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getSession } from '../../../lib/session';
-import { installMemoryStorage } from '../../../lib/test-storage';
+import { mockFetchPerTest } from '../../../lib/test-storage';
 import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
 import { LoginPage } from './LoginPage';
 
 describe('LoginPage', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    installMemoryStorage();
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const fetchMock = mockFetchPerTest();
 
   it('asks for both fields without calling the server', async () => {
     const user = userEvent.setup();

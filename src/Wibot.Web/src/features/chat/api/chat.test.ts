@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installMemoryStorage } from '../../../lib/test-storage';
+import { describe, expect, it } from 'vitest';
+import { mockFetchPerTest } from '../../../lib/test-storage';
 import { ApiError } from '../../../lib/api-client';
 import { checkAttachment } from './attachments';
 import { isRetryableChatError, sendChat, type ChatStreamHandlers } from './chat';
@@ -20,13 +20,7 @@ function recorder() {
 }
 
 describe('sendChat', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    installMemoryStorage();
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const fetchMock = mockFetchPerTest();
 
   it('streams meta, deltas, sources and done in order, asking for text/event-stream', async () => {
     fetchMock.mockResolvedValue(

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installMemoryStorage } from '../../../lib/test-storage';
+import { describe, expect, it } from 'vitest';
+import { mockFetchPerTest } from '../../../lib/test-storage';
 import { createTestQueryClient, jsonResponse, TestProviders } from '../../../lib/test-utils';
 import { conversationKeys, useConversations, useDeleteConversation, useRenameConversation } from './conversations';
 
@@ -13,13 +13,7 @@ const list = (titles: string[]) => ({
 });
 
 describe('conversation mutations', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    installMemoryStorage();
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const fetchMock = mockFetchPerTest();
 
   function setup() {
     const client = createTestQueryClient();

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { installMemoryStorage } from '../../../lib/test-storage';
+import { describe, expect, it, vi } from 'vitest';
+import { mockFetchPerTest } from '../../../lib/test-storage';
 import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
 import { ConversationSidebar } from './ConversationSidebar';
 
@@ -13,13 +13,7 @@ const list = (titles: string[]) => ({
 });
 
 describe('ConversationSidebar', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    installMemoryStorage();
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const fetchMock = mockFetchPerTest();
 
   const render = () => renderWithProviders(<ConversationSidebar selectedId={null} onSelect={vi.fn()} onNew={vi.fn()} onDeleted={vi.fn()} />);
 

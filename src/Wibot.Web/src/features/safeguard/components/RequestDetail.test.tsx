@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SafeguardRequest } from '../../../lib/schemas';
-import { installMemoryStorage } from '../../../lib/test-storage';
+import { mockFetchPerTest } from '../../../lib/test-storage';
 import { createTestQueryClient, jsonResponse, renderWithProviders } from '../../../lib/test-utils';
 import { safeguardKeys } from '../api/safeguard';
 import { RequestDetail } from './SafeguardPage';
@@ -28,13 +28,7 @@ function request(overrides: Partial<SafeguardRequest> = {}): SafeguardRequest {
 }
 
 describe('Safeguard request detail', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    installMemoryStorage();
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const fetchMock = mockFetchPerTest();
 
   it('disables both buttons for an N1 technician on an L3 request, and says why', () => {
     renderWithProviders(<RequestDetail request={request({ can_decide: false })} now={NOW} accreditation="N1" onDecided={vi.fn()} />);

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatNumber } from '../../../lib/format';
-import { installMemoryStorage } from '../../../lib/test-storage';
+import { mockFetchPerTest } from '../../../lib/test-storage';
 import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
 import { TokenGauge } from './TokenGauge';
 
@@ -15,13 +15,7 @@ const balance = (used: number, quota: number) => ({
 });
 
 describe('TokenGauge', () => {
-  let fetchMock: ReturnType<typeof vi.fn>;
-  beforeEach(() => {
-    installMemoryStorage();
-    fetchMock = vi.fn();
-    vi.stubGlobal('fetch', fetchMock);
-  });
-  afterEach(() => vi.unstubAllGlobals());
+  const fetchMock = mockFetchPerTest();
 
   it('shows the use below 80 % without warning nor reset date', async () => {
     fetchMock.mockResolvedValue(jsonResponse(200, balance(12_000, 50_000)));
