@@ -62,6 +62,7 @@ public static class WibotApp
                 typeof(ValidationBehaviour<,>),
                 typeof(PerformanceBehaviour<,>),
             ];
+            o.StreamPipelineBehaviors = [typeof(StreamValidationBehaviour<,>)];
         });
         services.AddScoped<Wibot.Application.Tokens.TokenLedger>();
         services.AddScoped<Wibot.Application.Chat.ChatTurnService>();

@@ -74,6 +74,7 @@ public static partial class DependencyInjection
         services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
 
         services.AddLanguageModel(configuration);
+        services.Configure<AttachmentOptions>(configuration.GetSection(AttachmentOptions.Section));
         services.AddSingleton<IAttachmentReader, Attachments.AttachmentReader>();
         services.Configure<RagOptions>(configuration.GetSection(RagOptions.Section));
         services.AddSingleton<Rag.PostgresDocumentIndex>();

@@ -38,8 +38,9 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public async Task<IActionResult> Raise([FromBody] RaiseSafeguardBody body, CancellationToken ct)
     {
+        var key = ApiKeyAuthenticationHandler.KeyOf(User)!;
         var created = await sender.Send(new RaiseSafeguardRequestCommand(
-            User.FindFirst(ApiKeyAuthenticationHandler.NameClaim)!.Value, body.Tool ?? string.Empty, body.Arguments, body.Level ?? string.Empty,
+            key.Name, key.KeyId, body.Tool ?? string.Empty, body.Arguments, body.Level ?? string.Empty,
             body.Reason ?? string.Empty, body.RequestedFor, body.TtlSeconds, ClientAddress.Of(HttpContext)), ct);
         return Created($"/webhook/wibot/safeguard/requests/{created.RequestId}", created);
     }
@@ -56,8 +57,8 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
             throw RequestValues.Invalid("wait", "wait must be a number of seconds, 0 to 60.");
         }
 
-        var viewer = User.Identity?.AuthenticationType == ApiKeyAuthenticationHandler.SchemeName ? (int?)null : User.Id();
-        return await sender.Send(new GetSafeguardRequestQuery(requestId, wait ?? 0, viewer), ct);
+        var key = ApiKeyAuthenticationHandler.KeyOf(User);
+        return await sender.Send(new GetSafeguardRequestQuery(requestId, wait ?? 0, key is null ? User.Id() : null, key), ct);
     }
 
     /// <summary>Approves a request (the accreditation matrix applies; 409 once decided or expired).</summary>

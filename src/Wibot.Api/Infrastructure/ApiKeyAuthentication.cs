@@ -4,6 +4,7 @@ using Mediator;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Wibot.Application.ApiKeys.AuthenticateApiKey;
+using Wibot.Application.Safeguard.GetSafeguardRequest;
 
 namespace Wibot.Api.Infrastructure;
 
@@ -14,6 +15,13 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
     public const string SchemeName = "ApiKey";
     public const string Header = "X-Api-Key";
     public const string NameClaim = "api_key_name";
+    public const string IdClaim = "api_key_id";
+
+    /// <summary>The tool server's key behind <paramref name="user"/>, or null for a technician.</summary>
+    public static ToolServerKey? KeyOf(ClaimsPrincipal user) =>
+        user.Identity?.AuthenticationType == SchemeName && Guid.TryParse(user.FindFirst(IdClaim)?.Value, out var id) && user.FindFirst(NameClaim)?.Value is { } name
+            ? new ToolServerKey(id, name)
+            : null;
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -29,7 +37,7 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
         }
 
         var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim("api_key_id", identity.KeyId.ToString()), new Claim(NameClaim, identity.Name)], SchemeName));
+            [new Claim(IdClaim, identity.KeyId.ToString()), new Claim(NameClaim, identity.Name)], SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 }

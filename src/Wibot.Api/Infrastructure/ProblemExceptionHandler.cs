@@ -71,8 +71,10 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Request body too large." : "Bad request.",
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The request body exceeds the allowed size." : "The request could not be read.",
                     bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? ProblemTypes.TooLarge : ProblemTypes.BadRequest);
-            case AttachmentRejectedException { TooLarge: true } large:
+            case AttachmentRejectedException { Refusal: AttachmentRefusal.TooLarge } large:
                 return Problem(StatusCodes.Status413PayloadTooLarge, "Attachment too large.", large.Message, ProblemTypes.TooLarge);
+            case AttachmentRejectedException { Refusal: AttachmentRefusal.Unprocessable } unreadable:
+                return Problem(StatusCodes.Status422UnprocessableEntity, "Attachment unreadable.", unreadable.Message, ProblemTypes.Unprocessable);
             case AttachmentRejectedException refused:
                 return Problem(StatusCodes.Status415UnsupportedMediaType, "Attachment type refused.", refused.Message, ProblemTypes.UnsupportedMediaType);
             case Controllers.UnsupportedMediaTypeException unsupported:
@@ -140,6 +142,7 @@ internal static class ProblemTypes
     public const string QuotaExceeded = Base + "quota-exceeded";
     public const string TooLarge = Base + "payload-too-large";
     public const string UnsupportedMediaType = Base + "unsupported-media-type";
+    public const string Unprocessable = Base + "unprocessable";
     public const string Internal = Base + "internal";
     public const string ModelError = Base + "model-error";
     public const string ModelUnavailable = Base + "model-unavailable";

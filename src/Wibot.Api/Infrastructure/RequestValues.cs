@@ -24,6 +24,12 @@ internal static class RequestValues
         _ => limit.Value,
     };
 
+    /// <summary>The earliest date a query may name (nothing in WIBOT is older).</summary>
+    public static readonly DateOnly MinDate = new(1900, 1, 1);
+
+    /// <summary>The latest date a query may name (far enough for any period, short of the calendar's end).</summary>
+    public static readonly DateOnly MaxDate = new(2999, 12, 31);
+
     public static DateTimeOffset? Timestamp(string? value, string field)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -31,9 +37,12 @@ internal static class RequestValues
             return null;
         }
 
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)
-            ? t
-            : throw Invalid(field, "Expected an ISO-8601 timestamp.");
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        {
+            throw Invalid(field, "Expected an ISO-8601 timestamp.");
+        }
+
+        return InRange(DateOnly.FromDateTime(t.UtcDateTime)) ? t : throw OutOfRange(field);
     }
 
     public static DateOnly? Date(string? value, string field)
@@ -43,15 +52,27 @@ internal static class RequestValues
             return null;
         }
 
-        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        DateOnly d;
+        if (DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var exact))
         {
-            return d;
+            d = exact;
+        }
+        else if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+        {
+            d = DateOnly.FromDateTime(t.UtcDateTime);
+        }
+        else
+        {
+            throw Invalid(field, "Expected a date (YYYY-MM-DD).");
         }
 
-        return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
-            ? DateOnly.FromDateTime(t.UtcDateTime)
-            : throw Invalid(field, "Expected a date (YYYY-MM-DD).");
+        return InRange(d) ? d : throw OutOfRange(field);
     }
+
+    private static bool InRange(DateOnly d) => d >= MinDate && d <= MaxDate;
+
+    private static ValidationException OutOfRange(string field) =>
+        Invalid(field, $"{field} must be between {MinDate:yyyy-MM-dd} and {MaxDate:yyyy-MM-dd}.");
 
     public static ValidationException Invalid(string field, string message) =>
         new([new ValidationFailure(field, message)]);

@@ -67,7 +67,7 @@ public static class SafeguardViews
     {
         var status = r.StatusAt(now);
         var arguments = ParseArguments(r.Arguments, maskSecrets);
-        var canDecide = viewer is not null && SafeguardRequest.CanBeDecidedBy(viewer, r.Level, r.RequestedFor, status);
+        var canDecide = viewer is not null && r.CanBeDecidedBy(viewer, now);
         var remaining = status == SafeguardStatus.Pending ? Math.Max(0, (long)Math.Floor((r.ExpiresAt - now).TotalSeconds)) : 0;
         return new SafeguardRequestDto(
             r.RequestId, r.Tool, arguments, r.Level.ToString(), StatusName(status), r.Reason, r.RequestedBy, r.RequestedFor,

@@ -39,8 +39,14 @@ public sealed class SafeguardRequest
     /// <summary>The tool server (API key name) that raised the request.</summary>
     public string RequestedBy { get; private set; }
 
-    /// <summary>The user on whose behalf the action would run, if any.</summary>
+    /// <summary>The tool server's key that raised the request (only that key may read it back).</summary>
+    public Guid? RequestedByKeyId { get; private set; }
+
+    /// <summary>The username of the user on whose behalf the action would run, if any (as it was when raised).</summary>
     public string? RequestedFor { get; private set; }
+
+    /// <summary>The user on whose behalf the action would run: resolved when raised, never decides it.</summary>
+    public int? RequestedForId { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
 
@@ -56,7 +62,8 @@ public sealed class SafeguardRequest
 
     public string? Comment { get; private set; }
 
-    public static SafeguardRequest Raise(string tool, string argumentsJson, ActionLevel level, string reason, string requestedBy, string? requestedFor, TimeSpan ttl, DateTimeOffset now)
+    public static SafeguardRequest Raise(
+        string tool, string argumentsJson, ActionLevel level, string reason, string requestedBy, User? requestedFor, TimeSpan ttl, DateTimeOffset now, Guid? requestedByKeyId = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tool);
         ArgumentException.ThrowIfNullOrWhiteSpace(argumentsJson);
@@ -79,7 +86,9 @@ public sealed class SafeguardRequest
             Level = level,
             Reason = reason,
             RequestedBy = requestedBy,
-            RequestedFor = string.IsNullOrWhiteSpace(requestedFor) ? null : requestedFor.Trim(),
+            RequestedByKeyId = requestedByKeyId,
+            RequestedFor = requestedFor?.Username,
+            RequestedForId = requestedFor?.Id,
             CreatedAt = now,
             ExpiresAt = now + ttl,
             Status = SafeguardStatus.Pending,
@@ -92,15 +101,12 @@ public sealed class SafeguardRequest
     public static SafeguardStatus EffectiveStatus(SafeguardStatus stored, DateTimeOffset expiresAt, DateTimeOffset now) =>
         stored == SafeguardStatus.Pending && now >= expiresAt ? SafeguardStatus.Expired : stored;
 
-    /// <summary>Whether <paramref name="user"/> may decide this request now (the rules of <see cref="Approve"/>).</summary>
-    public static bool CanBeDecidedBy(User user, ActionLevel level, string? requestedFor, SafeguardStatus effectiveStatus)
-    {
-        ArgumentNullException.ThrowIfNull(user);
-        return effectiveStatus == SafeguardStatus.Pending
-            && user.IsActive
-            && AccreditationMatrix.CanDecide(user.AccreditationLevel, level)
-            && !string.Equals(user.Username, requestedFor, StringComparison.OrdinalIgnoreCase);
-    }
+    /// <summary>Whether <paramref name="user"/> may decide this request now: the very rules <see cref="Approve"/> and <see cref="Reject"/> check.</summary>
+    public bool CanBeDecidedBy(User user, DateTimeOffset now) => !DecisionRules(user, now).Any(r => r.IsBroken());
+
+    /// <summary>Whether the tool server's key <paramref name="keyId"/> (named <paramref name="keyName"/>) raised this request.</summary>
+    public bool WasRaisedByKey(Guid keyId, string keyName) =>
+        RequestedByKeyId is { } own ? own == keyId : string.Equals(RequestedBy, keyName, StringComparison.Ordinal);
 
     public void Approve(User approver, string? comment, DateTimeOffset now) => Decide(approver, SafeguardStatus.Approved, comment, now);
 
@@ -127,13 +133,24 @@ public sealed class SafeguardRequest
             && long.TryParse(value.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
     }
 
-    private void Decide(User approver, SafeguardStatus outcome, string? comment, DateTimeOffset now)
+    /// <summary>The rules a decision must keep, in the order they are reported.</summary>
+    private IEnumerable<IBusinessRule> DecisionRules(User approver, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(approver);
-        Rules.Check(new SafeguardRequestMustBePending(Status));
-        Rules.Check(new SafeguardRequestMustNotBeExpired(ExpiresAt, now));
-        Rules.Check(new RequesterCannotDecideOwnRequest(approver.Username, RequestedFor));
-        Rules.Check(new ApproverMustCoverActionLevel(approver.AccreditationLevel, Level));
+        yield return new SafeguardRequestMustBePending(Status);
+        yield return new SafeguardRequestMustNotBeExpired(ExpiresAt, now);
+        yield return new ApproverMustBeActive(approver.IsActive);
+        yield return new RequesterCannotDecideOwnRequest(approver.Id, RequestedForId);
+        yield return new ApproverMustCoverActionLevel(approver.AccreditationLevel, Level);
+    }
+
+    private void Decide(User approver, SafeguardStatus outcome, string? comment, DateTimeOffset now)
+    {
+        foreach (var rule in DecisionRules(approver, now))
+        {
+            Rules.Check(rule);
+        }
+
         Status = outcome;
         DecidedById = approver.Id;
         DecidedBy = approver.Username;
@@ -165,11 +182,20 @@ public sealed class ApproverMustCoverActionLevel(AccreditationLevel accreditatio
     public bool IsAuthorizationRule => true;
 }
 
-public sealed class RequesterCannotDecideOwnRequest(string approver, string? requestedFor) : IBusinessRule
+public sealed class RequesterCannotDecideOwnRequest(int approverId, int? requestedForId) : IBusinessRule
 {
-    public bool IsBroken() => string.Equals(approver, requestedFor, StringComparison.OrdinalIgnoreCase);
+    public bool IsBroken() => requestedForId == approverId;
 
     public string Message => "A request raised on your behalf must be decided by someone else.";
+
+    public bool IsAuthorizationRule => true;
+}
+
+public sealed class ApproverMustBeActive(bool isActive) : IBusinessRule
+{
+    public bool IsBroken() => !isActive;
+
+    public string Message => "A deactivated account cannot decide requests.";
 
     public bool IsAuthorizationRule => true;
 }

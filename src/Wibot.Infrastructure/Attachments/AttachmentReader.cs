@@ -1,17 +1,21 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using System.Xml;
+using Microsoft.Extensions.Options;
 using UglyToad.PdfPig;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Common.Options;
 
 namespace Wibot.Infrastructure.Attachments;
 
 /// <summary>Reads text files, code, PDF and DOCX into plain text for the model.</summary>
-internal sealed class AttachmentReader : IAttachmentReader
+internal sealed class AttachmentReader(IOptions<AttachmentOptions> options) : IAttachmentReader
 {
     public const long Limit = 10L * 1024 * 1024;
-    private const int MaxTextChars = 200_000;
+
+    private readonly AttachmentOptions _options = options.Value;
 
     private static readonly Dictionary<string, string> TextTypes = new(StringComparer.OrdinalIgnoreCase)
     {
@@ -50,7 +54,8 @@ internal sealed class AttachmentReader : IAttachmentReader
         var isPdf = extension.Equals(".pdf", StringComparison.OrdinalIgnoreCase) || StartsWith(bytes, "%PDF-"u8);
         if (isPdf)
         {
-            return Cut(name, "application/pdf", ReadPdf(name, attachment.Content));
+            var (text, pagesLeftOut) = ReadPdf(name, attachment.Content);
+            return Cut(name, "application/pdf", text, pagesLeftOut);
         }
 
         if (extension.Equals(".docx", StringComparison.OrdinalIgnoreCase))
@@ -73,10 +78,10 @@ internal sealed class AttachmentReader : IAttachmentReader
         return Cut(name, mediaType ?? "text/plain", DecodeText(bytes));
     }
 
-    private static AttachmentText Cut(string name, string mediaType, string text)
+    private AttachmentText Cut(string name, string mediaType, string text, bool cutAlready = false)
     {
-        var truncated = text.Length > MaxTextChars;
-        return new AttachmentText(name, mediaType, truncated ? text[..MaxTextChars] : text, truncated);
+        var truncated = cutAlready || text.Length > _options.MaxChars;
+        return new AttachmentText(name, mediaType, text.Length > _options.MaxChars ? text[.._options.MaxChars] : text, truncated);
     }
 
     private static bool StartsWith(ReadOnlySpan<byte> bytes, ReadOnlySpan<byte> prefix) => bytes.Length >= prefix.Length && bytes[..prefix.Length].SequenceEqual(prefix);
@@ -106,64 +111,156 @@ internal sealed class AttachmentReader : IAttachmentReader
         }
     }
 
-    private static string ReadPdf(string name, ReadOnlyMemory<byte> content)
+    private (string Text, bool PagesLeftOut) ReadPdf(string name, ReadOnlyMemory<byte> content)
     {
+        var clock = Stopwatch.StartNew();
         try
         {
-            using var document = PdfDocument.Open(content.ToArray());
+            using var document = PdfDocument.Open(content.ToArray(), new ParsingOptions { UseLenientParsing = true, SkipMissingFonts = true });
             var sb = new StringBuilder();
-            foreach (var page in document.GetPages())
+            var pages = Math.Min(document.NumberOfPages, _options.MaxPages);
+            for (var number = 1; number <= pages && sb.Length <= _options.MaxChars; number++)
             {
-                sb.Append(page.Text).Append('\n');
-                if (sb.Length > MaxTextChars)
-                {
-                    break;
-                }
+                sb.Append(document.GetPage(number).Text).Append('\n');
+                CheckTime(name, clock);
             }
 
-            return sb.ToString();
+            return (sb.ToString(), document.NumberOfPages > pages);
         }
-        catch (Exception ex) when (ex is not AttachmentRejectedException)
+        catch (Exception ex) when (ex is not AttachmentRejectedException and not OutOfMemoryException)
         {
             throw new AttachmentRejectedException($"The PDF '{name}' could not be read.", tooLarge: false);
         }
     }
 
-    private static string ReadDocx(string name, ReadOnlyMemory<byte> content)
+    private string ReadDocx(string name, ReadOnlyMemory<byte> content)
     {
+        var clock = Stopwatch.StartNew();
         try
         {
             using var zip = new ZipArchive(new MemoryStream(content.ToArray(), writable: false), ZipArchiveMode.Read);
+
+            // What the archive declares first (cheap), then what it really expands to while reading (headers can lie).
+            long declared = 0;
+            foreach (var e in zip.Entries)
+            {
+                declared += e.Length;
+                if (declared > _options.MaxExpandedBytes)
+                {
+                    throw ZipBomb(name);
+                }
+            }
+
             var entry = zip.GetEntry("word/document.xml") ?? throw new InvalidDataException("No document part.");
-            using var stream = entry.Open();
-            using var reader = XmlReader.Create(stream, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            using var stream = new BoundedReadStream(entry.Open(), _options.MaxExpandedBytes, () => ZipBomb(name));
+            using var reader = XmlReader.Create(stream, new XmlReaderSettings
+            {
+                DtdProcessing = DtdProcessing.Prohibit,
+                XmlResolver = null,
+                MaxCharactersInDocument = _options.MaxExpandedBytes,
+                IgnoreComments = true,
+                IgnoreProcessingInstructions = true,
+            });
             var sb = new StringBuilder();
+            var inText = false;
+            var nodes = 0;
             while (reader.Read())
             {
-                if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "t")
+                switch (reader.NodeType)
                 {
-                    sb.Append(reader.ReadElementContentAsString());
-                }
-                else if (reader.NodeType == XmlNodeType.Element && reader.LocalName == "tab")
-                {
-                    sb.Append('\t');
-                }
-                else if (reader.NodeType == XmlNodeType.EndElement && reader.LocalName == "p")
-                {
-                    sb.Append('\n');
+                    case XmlNodeType.Element when reader.LocalName == "t":
+                        inText = !reader.IsEmptyElement;
+                        break;
+                    case XmlNodeType.EndElement when reader.LocalName == "t":
+                        inText = false;
+                        break;
+                    case XmlNodeType.Text or XmlNodeType.SignificantWhitespace or XmlNodeType.Whitespace or XmlNodeType.CDATA when inText:
+                        sb.Append(reader.Value);
+                        break;
+                    case XmlNodeType.Element when reader.LocalName == "tab":
+                        sb.Append('\t');
+                        break;
+                    case XmlNodeType.EndElement when reader.LocalName == "p":
+                        sb.Append('\n');
+                        break;
                 }
 
-                if (sb.Length > MaxTextChars)
+                if (sb.Length > _options.MaxChars)
                 {
                     break;
+                }
+
+                if (++nodes % 1024 == 0)
+                {
+                    CheckTime(name, clock);
                 }
             }
 
             return sb.ToString();
         }
-        catch (Exception ex) when (ex is InvalidDataException or XmlException or IOException)
+        catch (Exception ex) when (ex is InvalidDataException or XmlException or IOException or NotSupportedException)
         {
             throw new AttachmentRejectedException($"The Word document '{name}' could not be read.", tooLarge: false);
+        }
+    }
+
+    private static AttachmentRejectedException ZipBomb(string name) =>
+        new($"The Word document '{name}' expands past the allowed size once decompressed.", AttachmentRefusal.TooLarge);
+
+    private void CheckTime(string name, Stopwatch clock)
+    {
+        if (clock.Elapsed.TotalSeconds > _options.TimeoutSeconds)
+        {
+            throw new AttachmentRejectedException(
+                $"The text of '{name}' could not be extracted within {_options.TimeoutSeconds} seconds.", AttachmentRefusal.Unprocessable);
+        }
+    }
+
+    /// <summary>Reads at most <c>limit</c> bytes from the inner stream; one more is refused.</summary>
+    private sealed class BoundedReadStream(Stream inner, long limit, Func<Exception> onExceeded) : Stream
+    {
+        private long _read;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = inner.Read(buffer, offset, count);
+            _read += n;
+            if (_read > limit)
+            {
+                throw onExceeded();
+            }
+
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
         }
     }
 }

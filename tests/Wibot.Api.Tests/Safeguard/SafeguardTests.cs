@@ -16,6 +16,7 @@ public sealed class SafeguardTests(WibotFactory factory) : SafeguardTestBase(fac
     {
         using var admin = await AdminClientAsync();
         var (tool, _, _) = await ToolServerAsync(admin);
+        await CreateUserAsync("jdupont");
 
         var response = await tool.PostAsJsonAsync("/webhook/wibot/safeguard/requests", new
         {

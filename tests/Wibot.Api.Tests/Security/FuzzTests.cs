@@ -1,7 +1,12 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Wibot.Api.Tests.Infrastructure;
@@ -13,15 +18,8 @@ namespace Wibot.Api.Tests.Security;
 /// Hostile and malformed input on every route, with and without valid tokens: never a 500, never a
 /// stack trace, and a refused request changes nothing.
 /// </summary>
-public sealed class FuzzTests(WibotFactory factory) : ApiTestBase(factory)
+public sealed partial class FuzzTests(WibotFactory factory) : ApiTestBase(factory)
 {
-    private static readonly string[] HostileStrings =
-    [
-        "' OR '1'='1", "'; DROP TABLE users; --", "\" OR \"\"=\"", "1; SELECT pg_sleep(5)--", "admin'--",
-        "<script>alert(1)</script>", "{{7*7}}", "${jndi:ldap://x}", "../../../../etc/passwd", "%00", "\u0000",
-        "\u202Eevil", "\uFEFF", "😀🔥", "\u0301\u0301\u0301", new string('A', 20_000), "NaN", "-1", "1e309",
-    ];
-
     private static readonly string[] HostileBodies =
     [
         "null", "[]", "\"text\"", "12345678901234567890123", "{\"username\":null,\"password\":null}",
@@ -31,37 +29,54 @@ public sealed class FuzzTests(WibotFactory factory) : ApiTestBase(factory)
         "{\"request_id\":\"APR-1' OR '1'='1\",\"comment\":\"x\"}", "{\"level\":\"L1; DROP TABLE x\",\"tool\":\"t\",\"arguments\":{},\"reason\":\"r\"}",
     ];
 
-    private static readonly (HttpMethod Method, string Path)[] Routes =
+    /// <summary>Strings put in every path and query parameter: injections, NUL, boundary dates, oversized numbers.</summary>
+    private static readonly string[] HostileParameters =
     [
-        (HttpMethod.Post, "/webhook/auth/login"),
-        (HttpMethod.Post, "/webhook/auth/change-password"),
-        (HttpMethod.Post, "/webhook/wibot/chat"),
-        (HttpMethod.Get, "/webhook/wibot/conversations?limit={0}&before={0}"),
-        (HttpMethod.Post, "/webhook/wibot/conversations"),
-        (HttpMethod.Put, "/webhook/wibot/conversations/{0}"),
-        (HttpMethod.Delete, "/webhook/wibot/conversations/{0}"),
-        (HttpMethod.Get, "/webhook/wibot/messages/{0}"),
-        (HttpMethod.Get, "/webhook/wibot/messages?conversationId={0}"),
-        (HttpMethod.Patch, "/webhook/wibot/conversation/rename"),
-        (HttpMethod.Delete, "/webhook/wibot/conversation/delete"),
-        (HttpMethod.Get, "/webhook/wibot/user/tokens"),
-        (HttpMethod.Get, "/webhook/wibot/admin/users"),
-        (HttpMethod.Post, "/webhook/wibot/admin/users"),
-        (HttpMethod.Put, "/webhook/wibot/admin/users"),
-        (HttpMethod.Delete, "/webhook/wibot/admin/users?user_id={0}"),
-        (HttpMethod.Post, "/webhook/wibot/admin/users/{0}/quota"),
-        (HttpMethod.Get, "/webhook/wibot/analytics?from={0}&to={0}"),
-        (HttpMethod.Get, "/webhook/wibot/analytics?period={0}"),
-        (HttpMethod.Get, "/webhook/wibot/safeguard/requests?status={0}&limit={0}"),
-        (HttpMethod.Get, "/webhook/wibot/safeguard/requests/{0}?wait={0}"),
-        (HttpMethod.Post, "/webhook/wibot/safeguard/requests"),
-        (HttpMethod.Post, "/webhook/wibot/safeguard/approve"),
-        (HttpMethod.Post, "/webhook/wibot/safeguard/reject"),
-        (HttpMethod.Post, "/webhook/wibot/admin/api-keys"),
-        (HttpMethod.Delete, "/webhook/wibot/admin/api-keys/{0}"),
-        (HttpMethod.Get, "/webhook/wibot/rag/search?q={0}&limit={0}&type={0}&client={0}"),
-        (HttpMethod.Post, "/webhook/wibot/rag/ingest"),
+        "' OR '1'='1", "1; SELECT pg_sleep(5)--", "<script>alert(1)</script>", "../../../../etc/passwd", "%00", "\u0000",
+        "a\u0000b", "\u202Eevil", "😀🔥", new string('A', 200), "NaN", "-1", "1e309", "99999999999999999999", "2147483648",
+        "9999-12-31", "0001-01-01", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "APR-99999999999999999999",
     ];
+
+    private static readonly string[] HostileTextBodies =
+    [
+        "{\"message\":\"\\u0000\",\"title\":\"\\u0000\",\"name\":\"\\u0000\",\"username\":\"a\\u0000\",\"password\":\"\\u0000\",\"reason\":\"\\u0000\",\"comment\":\"\\u0000\",\"request_id\":\"APR-1\\u0000\",\"email\":\"\\u0000@x\"}",
+        "{\"user_id\":99999999999999999999,\"quota_tokens\":1e30,\"add_tokens\":-99999999999,\"ttl_seconds\":2147483648,\"limit\":-5}",
+        "{\"tool\":\"t\",\"arguments\":{\"x\\u0000\":\"\\u0000\"},\"level\":\"L1\",\"reason\":\"r\",\"requested_for\":\"\\u0000\"}",
+        "{\"current_password\":\"\\u0000\",\"new_password\":\"\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\"}",
+    ];
+
+    /// <summary>Every route the API serves (from its endpoint data source), with its query parameters (from the API explorer).</summary>
+    private List<(HttpMethod Method, string Pattern, string[] Query)> DiscoverRoutes()
+    {
+        var explorer = Factory.Services.GetRequiredService<IApiDescriptionGroupCollectionProvider>().ApiDescriptionGroups.Items.SelectMany(g => g.Items).ToList();
+        var routes = new List<(HttpMethod, string, string[])>();
+        foreach (var endpoint in Factory.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>())
+        {
+            var pattern = "/" + (endpoint.RoutePattern.RawText ?? string.Empty).TrimStart('/');
+            var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["GET", "POST"];
+            foreach (var method in methods)
+            {
+                var query = explorer
+                    .Where(d => string.Equals(d.HttpMethod, method, StringComparison.OrdinalIgnoreCase) && "/" + d.RelativePath?.TrimStart('/') == pattern)
+                    .SelectMany(d => d.ParameterDescriptions.Where(p => p.Source == BindingSource.Query).Select(p => p.Name))
+                    .Distinct()
+                    .ToArray();
+                routes.Add((new HttpMethod(method), pattern, query));
+            }
+        }
+
+        return routes;
+    }
+
+    private static string Fill(string pattern, string[] query, string value)
+    {
+        var escaped = Uri.EscapeDataString(value);
+        var path = RouteParameter().Replace(pattern, escaped);
+        return query.Length == 0 ? path : path + "?" + string.Join('&', query.Select(q => $"{q}={escaped}"));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\{[^}]+\}")]
+    private static partial System.Text.RegularExpressions.Regex RouteParameter();
 
     private Task<long[]> CountsAsync() => WithDbAsync(async db => new[]
     {
@@ -83,12 +98,31 @@ public sealed class FuzzTests(WibotFactory factory) : ApiTestBase(factory)
         await SeedConversationAsync(user.Id, "existante", DateTimeOffset.UtcNow, SeedMessage.Q(Domain.Conversations.ChatMode.Flash, DateTimeOffset.UtcNow));
         var failures = new List<string>();
         var sent = 0;
+        var routes = DiscoverRoutes();
+        routes.Select(r => $"{r.Method} {r.Pattern}").Should().Contain(
+            ["GET /webhook/auth/me", "GET /webhook/wibot/rag/documents", "GET /webhook/wibot/safeguard/events", "GET /webhook/wibot/admin/api-keys",
+             "GET /webhook/wibot/conversations/{id}/messages", "GET /webhook/wibot/analytics", "POST /webhook/wibot/chat", "GET /health/ready"],
+            "the fuzz run covers every route the API serves");
 
-        foreach (var (method, template) in Routes)
+        foreach (var (method, pattern, query) in routes)
         {
-            var inputs = template.Contains("{0}", StringComparison.Ordinal)
-                ? HostileStrings.Take(12).Select(s => (Path: string.Format(System.Globalization.CultureInfo.InvariantCulture, template, Uri.EscapeDataString(s.Length > 200 ? s[..200] : s)), Body: (string?)null))
-                : HostileBodies.Select(b => (Path: template, Body: (string?)b));
+            var hasParameters = query.Length > 0 || pattern.Contains('{', StringComparison.Ordinal);
+            var inputs = new List<(string Path, string? Body)>();
+            if (hasParameters)
+            {
+                inputs.AddRange(HostileParameters.Select(v => (Fill(pattern, query, v), method == HttpMethod.Get ? null : (string?)"{}")));
+            }
+
+            if (method != HttpMethod.Get)
+            {
+                var path = RouteParameter().Replace(pattern, "1");
+                inputs.AddRange(HostileBodies.Concat(HostileTextBodies).Select(b => (path, (string?)b)));
+            }
+            else if (!hasParameters)
+            {
+                inputs.Add((pattern, null));
+            }
+
             foreach (var (path, body) in inputs)
             {
                 foreach (var client in clients)
@@ -100,10 +134,12 @@ public sealed class FuzzTests(WibotFactory factory) : ApiTestBase(factory)
                         request.Content = new StringContent(body, Encoding.UTF8, "application/json");
                     }
 
-                    var response = await client.SendAsync(request);
+                    // Event streams stay open: their answer is judged on the status and headers.
+                    using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                    using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
                     sent++;
-                    var text = await response.Content.ReadAsStringAsync();
                     var status = (int)response.StatusCode;
+                    var text = response.Content.Headers.ContentType?.MediaType == "text/event-stream" ? string.Empty : await response.Content.ReadAsStringAsync(timeout.Token);
                     if (status >= 500 || text.Contains("   at ", StringComparison.Ordinal) || text.Contains("Exception", StringComparison.Ordinal) || text.Contains("Npgsql", StringComparison.Ordinal))
                     {
                         failures.Add($"{method} {path[..Math.Min(path.Length, 120)]} body={body?[..Math.Min(body.Length, 60)]} → {status} {text[..Math.Min(text.Length, 200)]}");
@@ -122,7 +158,7 @@ public sealed class FuzzTests(WibotFactory factory) : ApiTestBase(factory)
             }
         }
 
-        sent.Should().BeGreaterThan(500);
+        sent.Should().BeGreaterThan(2000);
         failures.Should().BeEmpty();
         foreach (var c in clients)
         {

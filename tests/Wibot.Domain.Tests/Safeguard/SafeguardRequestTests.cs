@@ -8,31 +8,40 @@ public sealed class SafeguardRequestTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
 
-    private static User Tech(string name, AccreditationLevel level) => User.Create(name, "h", null, UserRole.User, level, Now);
+    private static int _nextId = 100;
 
-    private static SafeguardRequest Request(ActionLevel level, string? requestedFor = null) =>
-        SafeguardRequest.Raise("ad_reset_password", "{}", level, "raison", "mcp", requestedFor, TimeSpan.FromMinutes(45), Now);
-
-    public static TheoryData<AccreditationLevel, ActionLevel> AllPairs()
+    /// <summary>A stored user (with an id, as the rules compare ids).</summary>
+    private static User Tech(string name, AccreditationLevel level, bool active = true)
     {
-        var data = new TheoryData<AccreditationLevel, ActionLevel>();
-        foreach (var a in Enum.GetValues<AccreditationLevel>())
+        var user = User.Create(name, "h", null, UserRole.User, level, Now);
+        typeof(User).GetProperty(nameof(User.Id))!.SetValue(user, Interlocked.Increment(ref _nextId));
+        if (!active)
         {
-            foreach (var l in Enum.GetValues<ActionLevel>())
-            {
-                data.Add(a, l);
-            }
+            user.Deactivate();
         }
 
-        return data;
+        return user;
     }
 
-    [Theory]
-    [MemberData(nameof(AllPairs))]
-    public void Matrix_NkDecidesLjIffKAtLeastJ_AndN0Never(AccreditationLevel accreditation, ActionLevel level)
-    {
-        var expected = accreditation != AccreditationLevel.N0 && (int)accreditation >= (int)level;
+    private static SafeguardRequest Request(ActionLevel level, User? requestedFor = null) =>
+        SafeguardRequest.Raise("ad_reset_password", "{}", level, "raison", "mcp", requestedFor, TimeSpan.FromMinutes(45), Now);
 
+    /// <summary>The guide's matrix, written out cell by cell (rows: action level; columns: N0..N4).</summary>
+    public static TheoryData<AccreditationLevel, ActionLevel, bool> GuideMatrix() => new()
+    {
+        { AccreditationLevel.N0, ActionLevel.L1, false }, { AccreditationLevel.N1, ActionLevel.L1, true }, { AccreditationLevel.N2, ActionLevel.L1, true }, { AccreditationLevel.N3, ActionLevel.L1, true }, { AccreditationLevel.N4, ActionLevel.L1, true },
+        { AccreditationLevel.N0, ActionLevel.L2, false }, { AccreditationLevel.N1, ActionLevel.L2, false }, { AccreditationLevel.N2, ActionLevel.L2, true }, { AccreditationLevel.N3, ActionLevel.L2, true }, { AccreditationLevel.N4, ActionLevel.L2, true },
+        { AccreditationLevel.N0, ActionLevel.L3, false }, { AccreditationLevel.N1, ActionLevel.L3, false }, { AccreditationLevel.N2, ActionLevel.L3, false }, { AccreditationLevel.N3, ActionLevel.L3, true }, { AccreditationLevel.N4, ActionLevel.L3, true },
+        { AccreditationLevel.N0, ActionLevel.L4, false }, { AccreditationLevel.N1, ActionLevel.L4, false }, { AccreditationLevel.N2, ActionLevel.L4, false }, { AccreditationLevel.N3, ActionLevel.L4, false }, { AccreditationLevel.N4, ActionLevel.L4, true },
+    };
+
+    [Fact]
+    public void GuideMatrix_CoversEveryPairOnce() => GuideMatrix().Should().HaveCount(5 * 4);
+
+    [Theory]
+    [MemberData(nameof(GuideMatrix))]
+    public void Matrix_FollowsTheGuideTable(AccreditationLevel accreditation, ActionLevel level, bool expected)
+    {
         AccreditationMatrix.CanDecide(accreditation, level).Should().Be(expected);
 
         var request = Request(level);
@@ -75,11 +84,39 @@ public sealed class SafeguardRequestTests
     [Fact]
     public void Decide_OnOwnBehalf_IsRefused()
     {
-        var request = Request(ActionLevel.L1, requestedFor: "JDupont");
+        var jdupont = Tech("jdupont", AccreditationLevel.N4);
+        var request = Request(ActionLevel.L1, requestedFor: jdupont);
 
-        var own = () => request.Approve(Tech("jdupont", AccreditationLevel.N4), null, Now);
+        request.CanBeDecidedBy(jdupont, Now).Should().BeFalse();
+        var own = () => request.Approve(jdupont, null, Now);
 
         own.Should().Throw<DomainRuleViolationException>().Which.RuleName.Should().Be(nameof(RequesterCannotDecideOwnRequest));
+        request.RequestedForId.Should().Be(jdupont.Id);
+        request.RequestedFor.Should().Be("jdupont");
+    }
+
+    [Fact]
+    public void Decide_OnOwnBehalf_IsJudgedByIdentity_NotByASimilarName()
+    {
+        var jdupont = Tech("jdupont", AccreditationLevel.N4);
+        var namesake = Tech("JDupont", AccreditationLevel.N4);
+        var request = Request(ActionLevel.L1, requestedFor: jdupont);
+
+        request.CanBeDecidedBy(namesake, Now).Should().BeTrue();
+        request.Approve(namesake, null, Now);
+        request.Status.Should().Be(SafeguardStatus.Approved);
+    }
+
+    [Fact]
+    public void Decide_ByADeactivatedAccount_IsRefused_AndCanBeDecidedBySaysSo()
+    {
+        var request = Request(ActionLevel.L1);
+        var gone = Tech("gone", AccreditationLevel.N4, active: false);
+
+        request.CanBeDecidedBy(gone, Now).Should().BeFalse();
+        var act = () => request.Approve(gone, null, Now);
+
+        act.Should().Throw<DomainRuleViolationException>().Which.RuleName.Should().Be(nameof(ApproverMustBeActive));
     }
 
     [Fact]

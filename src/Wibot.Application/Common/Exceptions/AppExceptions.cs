@@ -32,10 +32,30 @@ public sealed class ConflictException : Exception
     }
 }
 
-/// <summary>An attachment was refused: too large (413) or of a type WIBOT does not read (415).</summary>
-public sealed class AttachmentRejectedException(string message, bool tooLarge) : Exception(message)
+/// <summary>Why an attachment was refused.</summary>
+public enum AttachmentRefusal
 {
-    public bool TooLarge { get; } = tooLarge;
+    /// <summary>A type WIBOT does not read, or not what its name says (415).</summary>
+    Unsupported = 0,
+
+    /// <summary>Too large, as sent or once expanded (413).</summary>
+    TooLarge = 1,
+
+    /// <summary>Of an accepted type but unreadable within the bounds: corrupt, or too slow to extract (422).</summary>
+    Unprocessable = 2,
+}
+
+/// <summary>An attachment was refused: too large (413), of a type WIBOT does not read (415) or unreadable (422).</summary>
+public sealed class AttachmentRejectedException(string message, AttachmentRefusal refusal) : Exception(message)
+{
+    public AttachmentRejectedException(string message, bool tooLarge)
+        : this(message, tooLarge ? AttachmentRefusal.TooLarge : AttachmentRefusal.Unsupported)
+    {
+    }
+
+    public AttachmentRefusal Refusal { get; } = refusal;
+
+    public bool TooLarge => Refusal == AttachmentRefusal.TooLarge;
 }
 
 public enum LanguageModelFailure

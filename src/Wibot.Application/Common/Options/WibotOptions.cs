@@ -161,3 +161,24 @@ public sealed class RagOptions
     /// <summary>Characters of the previous chunk repeated at the start of the next one in a section.</summary>
     public int OverlapChars { get; set; } = 150;
 }
+
+/// <summary>Bounds on reading attachments, so that a hostile file cannot exhaust memory or time.</summary>
+public sealed class AttachmentOptions
+{
+    public const string Section = "Attachments";
+
+    /// <summary>Files per chat message, checked before any body is buffered.</summary>
+    public int MaxFiles { get; set; } = 5;
+
+    /// <summary>PDF pages read; the rest of a longer document is left out (the text is marked truncated).</summary>
+    public int MaxPages { get; set; } = 500;
+
+    /// <summary>Characters of text kept from one file; the rest is left out (marked truncated).</summary>
+    public int MaxChars { get; set; } = 200_000;
+
+    /// <summary>Time allowed to extract one PDF or DOCX; past it the file is refused (422).</summary>
+    public int TimeoutSeconds { get; set; } = 10;
+
+    /// <summary>What the entries of an archive-based file (DOCX) may expand to; past it the file is refused as a zip bomb (413).</summary>
+    public long MaxExpandedBytes { get; set; } = 64L * 1024 * 1024;
+}

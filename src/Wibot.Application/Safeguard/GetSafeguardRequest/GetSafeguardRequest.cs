@@ -11,9 +11,12 @@ namespace Wibot.Application.Safeguard.GetSafeguardRequest;
 /// <summary>
 /// One request. With <c>WaitSeconds</c> the answer is held until the request is decided or expires
 /// (long poll). A technician (<c>ViewerUserId</c>) sees masked arguments and <c>can_decide</c>;
-/// a tool server sees the arguments as it sent them.
+/// a tool server (<c>ViewerKey</c>) sees only the requests it raised (404 for the others), with the arguments as it sent them.
 /// </summary>
-public sealed record GetSafeguardRequestQuery(string RequestId, int WaitSeconds, int? ViewerUserId) : IQuery<SafeguardRequestResponse>;
+public sealed record GetSafeguardRequestQuery(string RequestId, int WaitSeconds, int? ViewerUserId, ToolServerKey? ViewerKey = null) : IQuery<SafeguardRequestResponse>;
+
+/// <summary>The tool server's key making a request.</summary>
+public sealed record ToolServerKey(Guid KeyId, string Name);
 
 public sealed class GetSafeguardRequestHandler(IWibotDbContext db, ISafeguardSignals signals, TimeProvider clock, IOptions<SafeguardOptions> options)
     : IQueryHandler<GetSafeguardRequestQuery, SafeguardRequestResponse>
@@ -31,8 +34,12 @@ public sealed class GetSafeguardRequestHandler(IWibotDbContext db, ISafeguardSig
         using var waiter = signals.Watch(id);
         while (true)
         {
-            var request = await db.SafeguardRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken)
-                ?? throw new NotFoundException("Safeguard request");
+            var request = await db.SafeguardRequests.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken);
+            if (request is null || (query.ViewerKey is { } key && !request.WasRaisedByKey(key.KeyId, key.Name)))
+            {
+                throw new NotFoundException("Safeguard request");
+            }
+
             var now = clock.GetUtcNow();
             var left = deadline - DateTimeOffset.UtcNow;
             var untilExpiry = request.ExpiresAt - now;

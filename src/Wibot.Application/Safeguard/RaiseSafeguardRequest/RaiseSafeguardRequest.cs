@@ -2,17 +2,20 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using FluentValidation;
 using Mediator;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Options;
 using Wibot.Domain.Audit;
 using Wibot.Domain.Safeguard;
+using Wibot.Domain.Users;
 
 namespace Wibot.Application.Safeguard.RaiseSafeguardRequest;
 
 /// <summary>A tool server asks for approval of a privileged action.</summary>
 public sealed record RaiseSafeguardRequestCommand(
     string ToolServer,
+    Guid ToolServerKeyId,
     string Tool,
     JsonElement? Arguments,
     string Level,
@@ -47,9 +50,19 @@ public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, TimeProvide
     {
         var now = clock.GetUtcNow();
         var ttl = command.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : TimeSpan.FromMinutes(options.Value.DefaultTtlMinutes);
+        User? requestedFor = null;
+        if (!string.IsNullOrWhiteSpace(command.RequestedFor))
+        {
+            // The no-self-approval rule compares user ids: a name that is no WIBOT user protects nobody, so it is refused.
+            // Usernames are matched as they sign in (exactly).
+            var name = command.RequestedFor.Trim();
+            requestedFor = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == name, cancellationToken)
+                ?? throw new ValidationException([new FluentValidation.Results.ValidationFailure("requested_for", "requested_for must be the username of a WIBOT user.")]);
+        }
+
         var request = SafeguardRequest.Raise(
             command.Tool, command.Arguments!.Value.GetRawText(), Enum.Parse<ActionLevel>(command.Level), command.Reason.Trim(),
-            command.ToolServer, command.RequestedFor, ttl, now);
+            command.ToolServer, requestedFor, ttl, now, command.ToolServerKeyId);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.SafeguardRequests.Add(request);

@@ -19,6 +19,8 @@ internal sealed class SafeguardRequestConfiguration : IEntityTypeConfiguration<S
         builder.Property(r => r.Reason).HasMaxLength(SafeguardRequest.ReasonMaxLength).IsRequired();
         builder.Property(r => r.RequestedBy).HasMaxLength(SafeguardRequest.NameMaxLength).IsRequired();
         builder.Property(r => r.RequestedFor).HasMaxLength(SafeguardRequest.NameMaxLength);
+        builder.Property(r => r.RequestedForId).HasColumnName("requested_for_id");
+        builder.Property(r => r.RequestedByKeyId).HasColumnName("requested_by_key_id");
         builder.Property(r => r.DecidedBy).HasMaxLength(SafeguardRequest.NameMaxLength);
         builder.Property(r => r.Comment).HasMaxLength(SafeguardRequest.CommentMaxLength);
         builder.Property<uint>("Version").IsRowVersion();

@@ -296,10 +296,18 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("requested_by");
 
+                    b.Property<Guid?>("RequestedByKeyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_key_id");
+
                     b.Property<string>("RequestedFor")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
                         .HasColumnName("requested_for");
+
+                    b.Property<int?>("RequestedForId")
+                        .HasColumnType("integer")
+                        .HasColumnName("requested_for_id");
 
                     b.Property<string>("Status")
                         .IsRequired()
