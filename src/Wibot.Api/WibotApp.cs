@@ -65,6 +65,7 @@ public static class WibotApp
             o.StreamPipelineBehaviors = [typeof(StreamValidationBehaviour<,>)];
         });
         services.AddScoped<Wibot.Application.Tokens.TokenLedger>();
+        services.AddSingleton<Wibot.Application.Tokens.InstanceIdentity>();
         services.AddScoped<Wibot.Application.Chat.ChatTurnService>();
         services.AddSingleton<Wibot.Application.Analytics.AnalyticsCache>();
         services.AddValidatorsFromAssemblyContaining<LoginValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);

@@ -87,6 +87,7 @@ public static partial class DependencyInjection
         services.AddSingleton<ISafeguardSignals>(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
         services.AddHostedService(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
         services.AddHostedService<Safeguard.SafeguardExpiryService>();
+        services.AddHostedService<Tokens.ReservationSweeper>();
         services.AddHostedService<Rag.RagStartupIndexer>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);
         return services;

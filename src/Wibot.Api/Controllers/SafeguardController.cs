@@ -41,7 +41,7 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
         var key = ApiKeyAuthenticationHandler.KeyOf(User)!;
         var created = await sender.Send(new RaiseSafeguardRequestCommand(
             key.Name, key.KeyId, body.Tool ?? string.Empty, body.Arguments, body.Level ?? string.Empty,
-            body.Reason ?? string.Empty, body.RequestedFor, body.TtlSeconds, ClientAddress.Of(HttpContext)), ct);
+            body.Reason ?? string.Empty, body.RequestedFor, body.TtlSeconds, ClientAddress.Of(HttpContext), body.SecretArguments), ct);
         return Created($"/webhook/wibot/safeguard/requests/{created.RequestId}", created);
     }
 
@@ -166,7 +166,8 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
     }
 }
 
-public sealed record RaiseSafeguardBody(string? Tool, JsonElement? Arguments, string? Level, string? Reason, string? RequestedFor, int? TtlSeconds);
+/// <param name="SecretArguments">Argument names whose values are secret, masked for technicians in addition to the names that look secret.</param>
+public sealed record RaiseSafeguardBody(string? Tool, JsonElement? Arguments, string? Level, string? Reason, string? RequestedFor, int? TtlSeconds, IReadOnlyList<string>? SecretArguments = null);
 
 public sealed record DecisionBody(string? RequestId, string? ApprovalId, string? Comment);
 

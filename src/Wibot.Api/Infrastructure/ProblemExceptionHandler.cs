@@ -52,7 +52,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 return Problem(StatusCodes.Status403Forbidden, "Forbidden.", forbidden.Message, ProblemTypes.Forbidden);
             case DomainRuleViolationException { IsAuthorizationRule: true } rule:
                 return Problem(StatusCodes.Status403Forbidden, "Forbidden.", rule.Message, ProblemTypes.Forbidden);
-            case DomainRuleViolationException { RuleName: "QuotaMustNotBeExhausted" } rule:
+            case DomainRuleViolationException { IsQuotaRule: true } rule:
                 return Problem(StatusCodes.Status429TooManyRequests, "Quota exceeded.", rule.Message, ProblemTypes.QuotaExceeded);
             case DomainRuleViolationException rule:
                 return Problem(StatusCodes.Status409Conflict, "Conflict.", rule.Message, ProblemTypes.Conflict);

@@ -125,10 +125,11 @@ public sealed class ChatTurnService(
         prompt.AddRange(history.Select(h => new ChatMessage(h.Role == MessageRole.Assistant ? ChatRole.Assistant : ChatRole.User, h.Content)));
         prompt.Add(new ChatMessage(ChatRole.User, userContent));
 
-        // An upper bound of the turn's cost: generous input estimate plus the whole output budget.
+        // A generous estimate of the input (about 3 characters a token) must fit what remains; while the
+        // turn runs it holds that input and its answer's budget, so that concurrent sends see it.
         var estimatedInput = ((system.Length + userContent.Length + history.Sum(h => (long)h.Content.Length)) / 3) + 16;
         var now = clock.GetUtcNow();
-        var reservation = await ledger.ReserveAsync(userId, now, (estimatedInput * 3 / 2) + settings.MaxTokens, ct);
+        var reservation = await ledger.ReserveAsync(userId, now, estimatedInput, (estimatedInput * 3 / 2) + settings.MaxTokens, ct);
         try
         {
             if (conversation is null)

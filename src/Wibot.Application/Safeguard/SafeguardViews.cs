@@ -59,14 +59,12 @@ public sealed record SafeguardRequestResponse(
 
 public static class SafeguardViews
 {
-    private static readonly string[] SecretMarkers = ["password", "passwd", "pwd", "secret", "token", "key", "credential"];
-
     public static string StatusName(SafeguardStatus status) => status.ToString().ToLowerInvariant();
 
     public static SafeguardRequestDto ToDto(SafeguardRequest r, DateTimeOffset now, User? viewer, bool maskSecrets)
     {
         var status = r.StatusAt(now);
-        var arguments = ParseArguments(r.Arguments, maskSecrets);
+        var arguments = ParseArguments(r.Arguments, maskSecrets, r.SecretArguments);
         var canDecide = viewer is not null && r.CanBeDecidedBy(viewer, now);
         var remaining = status == SafeguardStatus.Pending ? Math.Max(0, (long)Math.Floor((r.ExpiresAt - now).TotalSeconds)) : 0;
         return new SafeguardRequestDto(
@@ -83,7 +81,7 @@ public static class SafeguardViews
         d.Context, d.Approver, d.ApprovalComment, message);
 
     /// <summary>Arguments are always an object; secret-looking values are masked where asked.</summary>
-    public static JsonElement ParseArguments(string json, bool maskSecrets)
+    public static JsonElement ParseArguments(string json, bool maskSecrets, IReadOnlyCollection<string>? declaredSecrets = null)
     {
         JsonNode? node;
         try
@@ -102,32 +100,26 @@ public static class SafeguardViews
 
         if (maskSecrets)
         {
-            Mask(obj);
+            Mask(obj, declaredSecrets);
         }
 
         return JsonSerializer.SerializeToElement(obj);
     }
 
-    public static bool LooksSecret(string key)
-    {
-        var k = key.ToLowerInvariant();
-        return SecretMarkers.Any(m => k.Contains(m, StringComparison.Ordinal));
-    }
-
-    private static void Mask(JsonNode? node)
+    private static void Mask(JsonNode? node, IReadOnlyCollection<string>? declared)
     {
         switch (node)
         {
             case JsonObject obj:
                 foreach (var name in obj.Select(p => p.Key).ToList())
                 {
-                    if (LooksSecret(name) && obj[name] is not null)
+                    if (SecretNames.LooksSecret(name, declared) && obj[name] is not null)
                     {
                         obj[name] = "***";
                     }
                     else
                     {
-                        Mask(obj[name]);
+                        Mask(obj[name], declared);
                     }
                 }
 
@@ -135,7 +127,7 @@ public static class SafeguardViews
             case JsonArray array:
                 foreach (var item in array)
                 {
-                    Mask(item);
+                    Mask(item, declared);
                 }
 
                 break;

@@ -9,8 +9,11 @@ using Wibot.Domain.Tokens;
 namespace Wibot.Application.Tokens;
 
 /// <summary>Finds a user's usage row for the current month, opening it by the rollover rule when needed.</summary>
-public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOptions<QuotaOptions> options)
+public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOptions<QuotaOptions> options, IOptions<LlmOptions> llm, InstanceIdentity instance)
 {
+    // A turn never outlives the model's overall timeout; past it (plus a margin), its reservation is freed by any instance.
+    private readonly TimeSpan reservationLifetime = TimeSpan.FromSeconds(Math.Max(1, llm.Value.TimeoutSeconds) + 60);
+
     public QuotaCalendar Calendar => calendar;
 
     /// <summary>The current month's row, tracked (for commands that change it).</summary>
@@ -48,43 +51,29 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
     }
 
     /// <summary>
-    /// Admits a request by reserving an upper bound of its cost. The database admits it only while
-    /// used + reserved stays under the quota, so concurrent sends overshoot by one message at most.
+    /// Admits a request when its estimated input fits, by the rule of <see cref="MonthlyTokenUsage.CanAdmit"/>,
+    /// which this statement mirrors atomically (used + reserved + estimate within the quota), and then holds
+    /// <paramref name="holdTokens"/> (the input plus the answer's budget) while it runs, so that concurrent
+    /// sends see it and overshoot by one answer at most. The reservation belongs to this instance and
+    /// expires, so that a crash frees it and a restart of another instance does not.
     /// </summary>
-    public async Task<TokenReservation> ReserveAsync(int userId, DateTimeOffset now, long amount, CancellationToken ct)
+    public async Task<TokenReservation> ReserveAsync(int userId, DateTimeOffset now, long estimatedInput, long holdTokens, CancellationToken ct)
     {
+        var hold = Math.Max(estimatedInput, holdTokens);
         // The usual case, in one statement: this month's row exists and has room.
         var month = calendar.MonthOf(now);
-        long? reserved = null;
-        await SqlBatch.RunAsync(
-            db,
-            "UPDATE user_token_usage SET reserved_tokens = reserved_tokens + @amount WHERE user_id = @user AND month = @month AND used_tokens + reserved_tokens < quota_tokens RETURNING usage_id",
-            new Dictionary<string, object> { ["amount"] = amount, ["user"] = userId, ["month"] = month },
-            async reader =>
-            {
-                if (await reader.ReadAsync(ct))
-                {
-                    reserved = reader.GetInt64(0);
-                }
-            },
-            ct);
-        if (reserved is { } id)
+        var reservation = await TryReserveAsync(
+            "user_id = @user AND month = @month", new Dictionary<string, object> { ["user"] = userId, ["month"] = month }, estimatedInput, hold, ct);
+        if (reservation is not null)
         {
-            return new TokenReservation(id, amount);
+            return reservation;
         }
 
-        // The month is not opened yet, or the quota is spent: the domain rule decides and explains.
+        // The month is not opened yet, or the quota does not allow it: the domain rule decides and explains.
         var usage = await CurrentReadOnlyAsync(userId, now, ct);
-        usage.EnsureCanSpend();
-        var admitted = await db.Database.ExecuteSqlAsync(
-            $"UPDATE user_token_usage SET reserved_tokens = reserved_tokens + {amount} WHERE usage_id = {usage.Id} AND used_tokens + reserved_tokens < quota_tokens",
-            ct);
-        if (admitted == 0)
-        {
-            throw new DomainRuleViolationException(new QuotaMustNotBeExhausted(usage));
-        }
-
-        return new TokenReservation(usage.Id, amount);
+        usage.EnsureCanAdmit(estimatedInput);
+        return await TryReserveAsync("usage_id = @id", new Dictionary<string, object> { ["id"] = usage.Id }, estimatedInput, hold, ct)
+            ?? throw new DomainRuleViolationException(new QuotaMustCoverEstimatedInput(usage, estimatedInput));
     }
 
     /// <summary>Charges the real cost and frees the reservation; returns what remains this month.</summary>
@@ -93,8 +82,15 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
         long remaining = 0;
         await SqlBatch.RunAsync(
             db,
-            "UPDATE user_token_usage SET used_tokens = used_tokens + @tokens, reserved_tokens = GREATEST(reserved_tokens - @reserved, 0) WHERE usage_id = @id RETURNING GREATEST(quota_tokens - used_tokens, 0)",
-            new Dictionary<string, object> { ["tokens"] = tokens, ["reserved"] = reservation.Amount, ["id"] = reservation.UsageId },
+            """
+            WITH freed AS (DELETE FROM token_reservations WHERE reservation_id = @reservation RETURNING amount)
+            UPDATE user_token_usage
+               SET used_tokens = used_tokens + @tokens,
+                   reserved_tokens = GREATEST(reserved_tokens - COALESCE((SELECT amount FROM freed), 0), 0)
+             WHERE usage_id = @id
+            RETURNING GREATEST(quota_tokens - used_tokens, 0)
+            """,
+            new Dictionary<string, object> { ["tokens"] = tokens, ["reservation"] = reservation.ReservationId, ["id"] = reservation.UsageId },
             async reader =>
             {
                 if (await reader.ReadAsync(ct))
@@ -107,10 +103,37 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
     }
 
     /// <summary>Frees a reservation without charging anything (the model failed).</summary>
-    public Task ReleaseAsync(TokenReservation reservation, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync(
-            $"UPDATE user_token_usage SET reserved_tokens = GREATEST(reserved_tokens - {reservation.Amount}, 0) WHERE usage_id = {reservation.UsageId}",
+    public Task ReleaseAsync(TokenReservation reservation, CancellationToken ct) => SettleAsync(reservation, 0, ct);
+
+    private async Task<TokenReservation?> TryReserveAsync(string row, Dictionary<string, object> parameters, long input, long amount, CancellationToken ct)
+    {
+        parameters["input"] = input;
+        parameters["amount"] = amount;
+        parameters["instance"] = instance.Id;
+        parameters["ttl"] = (double)reservationLifetime.TotalSeconds;
+        TokenReservation? reserved = null;
+        await SqlBatch.RunAsync(
+            db,
+            $"""
+            WITH admitted AS (
+                UPDATE user_token_usage SET reserved_tokens = reserved_tokens + @amount
+                 WHERE {row} AND used_tokens + reserved_tokens + @input <= quota_tokens
+                RETURNING usage_id)
+            INSERT INTO token_reservations (usage_id, amount, instance_id, expires_at)
+            SELECT usage_id, @amount, @instance, now() + make_interval(secs => @ttl) FROM admitted
+            RETURNING reservation_id, usage_id
+            """,
+            parameters,
+            async reader =>
+            {
+                if (await reader.ReadAsync(ct))
+                {
+                    reserved = new TokenReservation(reader.GetInt64(0), reader.GetInt64(1), amount);
+                }
+            },
             ct);
+        return reserved;
+    }
 
     private async Task OpenAsync(int userId, DateOnly month, long? inheritedQuota, CancellationToken ct)
     {
@@ -122,4 +145,11 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
     }
 }
 
-public sealed record TokenReservation(long UsageId, long Amount);
+/// <summary>Tokens held for a request in flight, by this instance, until it is settled, released or expires.</summary>
+public sealed record TokenReservation(long ReservationId, long UsageId, long Amount);
+
+/// <summary>This process, as the owner of the reservations it makes (a new identity at every start).</summary>
+public sealed class InstanceIdentity
+{
+    public Guid Id { get; } = Guid.CreateVersion7();
+}

@@ -66,6 +66,7 @@ public static class AuditActions
     public const string LoginThrottled = "auth.login.throttled";
     public const string BootstrapAdminCreated = "auth.bootstrap_admin.created";
     public const string PasswordChanged = "auth.password.changed";
+    public const string PasswordChangeFailed = "auth.password.change_failed";
     public const string UserCreated = "admin.user.created";
     public const string UserUpdated = "admin.user.updated";
     public const string UserDeleted = "admin.user.deleted";

@@ -8,7 +8,10 @@ public sealed class DomainRuleViolationException : Exception
     {
         RuleName = rule.GetType().Name;
         IsAuthorizationRule = rule.IsAuthorizationRule;
+        IsQuotaRule = rule.IsQuotaRule;
     }
+
+    public bool IsQuotaRule { get; }
 
     public string RuleName { get; }
 

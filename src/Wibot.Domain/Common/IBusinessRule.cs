@@ -9,6 +9,9 @@ public interface IBusinessRule
 
     /// <summary>True when breaking the rule means "not allowed" (403) rather than "conflict" (409).</summary>
     bool IsAuthorizationRule => false;
+
+    /// <summary>True when breaking the rule means "the monthly quota does not allow it" (429).</summary>
+    bool IsQuotaRule => false;
 }
 
 public static class Rules

@@ -34,6 +34,9 @@ public sealed class SafeguardRequest
 
     public ActionLevel Level { get; private set; }
 
+    /// <summary>Argument names the tool server declared secret (masked like the names that look secret).</summary>
+    public string[] SecretArguments { get; private set; } = [];
+
     public string Reason { get; private set; }
 
     /// <summary>The tool server (API key name) that raised the request.</summary>
@@ -63,7 +66,8 @@ public sealed class SafeguardRequest
     public string? Comment { get; private set; }
 
     public static SafeguardRequest Raise(
-        string tool, string argumentsJson, ActionLevel level, string reason, string requestedBy, User? requestedFor, TimeSpan ttl, DateTimeOffset now, Guid? requestedByKeyId = null)
+        string tool, string argumentsJson, ActionLevel level, string reason, string requestedBy, User? requestedFor, TimeSpan ttl, DateTimeOffset now, Guid? requestedByKeyId = null,
+        IEnumerable<string>? secretArguments = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tool);
         ArgumentException.ThrowIfNullOrWhiteSpace(argumentsJson);
@@ -87,6 +91,7 @@ public sealed class SafeguardRequest
             Reason = reason,
             RequestedBy = requestedBy,
             RequestedByKeyId = requestedByKeyId,
+            SecretArguments = secretArguments?.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.Ordinal).ToArray() ?? [],
             RequestedFor = requestedFor?.Username,
             RequestedForId = requestedFor?.Id,
             CreatedAt = now,

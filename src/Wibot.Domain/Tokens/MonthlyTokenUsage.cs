@@ -50,6 +50,20 @@ public sealed class MonthlyTokenUsage
 
     public void EnsureCanSpend() => Rules.Check(new QuotaMustNotBeExhausted(this));
 
+    /// <summary>
+    /// The admission rule: a message is admitted only while its estimated input fits what is neither
+    /// used nor held by requests in flight (the answer's length is not reserved). Concurrent sends can
+    /// therefore pass the quota by one answer at most, never by a huge input.
+    /// Mirrored atomically by the ledger's reservation statement (Infrastructure/application SQL).
+    /// </summary>
+    public bool CanAdmit(long estimatedInputTokens) => UsedTokens + ReservedTokens + estimatedInputTokens <= QuotaTokens;
+
+    public void EnsureCanAdmit(long estimatedInputTokens)
+    {
+        EnsureCanSpend();
+        Rules.Check(new QuotaMustCoverEstimatedInput(this, estimatedInputTokens));
+    }
+
     public void Charge(long tokens)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(tokens);
@@ -74,4 +88,16 @@ public sealed class QuotaMustNotBeExhausted(MonthlyTokenUsage usage) : IBusiness
     public bool IsBroken() => usage.IsExhausted;
 
     public string Message => "Monthly token quota exhausted.";
+
+    public bool IsQuotaRule => true;
+}
+
+public sealed class QuotaMustCoverEstimatedInput(MonthlyTokenUsage usage, long estimatedInputTokens) : IBusinessRule
+{
+    public bool IsBroken() => !usage.CanAdmit(estimatedInputTokens);
+
+    public string Message =>
+        $"This message needs about {estimatedInputTokens} tokens of input, more than the {Math.Max(0, usage.QuotaTokens - usage.UsedTokens - usage.ReservedTokens)} left this month. Shorten it or remove attachments.";
+
+    public bool IsQuotaRule => true;
 }

@@ -9,6 +9,8 @@ using Wibot.Domain.Audit;
 using Wibot.Domain.Users;
 using Wibot.Application.Common.Options;
 
+using Wibot.Infrastructure.Tokens;
+
 namespace Wibot.Infrastructure.Persistence;
 
 /// <summary>Runs <see cref="DatabaseInitializer"/> when the host starts, before requests are served.</summary>
@@ -30,8 +32,8 @@ public static partial class DatabaseInitializer
         var db = sp.GetRequiredService<WibotDbContext>();
         await db.Database.MigrateAsync(ct);
 
-        // Reservations belong to requests in flight; none survives a restart.
-        await db.Database.ExecuteSqlRawAsync("UPDATE user_token_usage SET reserved_tokens = 0 WHERE reserved_tokens <> 0", ct);
+        // Reservations belong to the instance that made them and expire; only expired ones are freed here.
+        await ReservationSweeper.FreeExpiredAsync(db, ct);
         await EnsureBootstrapAdminAsync(db, sp.GetRequiredService<IPasswordHasher>(), sp.GetRequiredService<IOptions<BootstrapOptions>>().Value, sp.GetRequiredService<TimeProvider>(), logger, ct);
     }
 

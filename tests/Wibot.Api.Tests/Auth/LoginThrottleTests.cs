@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Wibot.Api.Tests.Infrastructure;
+using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Options;
 using Wibot.Infrastructure.Security;
 
@@ -18,8 +20,12 @@ public sealed class LoginThrottleTests(WibotFactory factory) : ApiTestBase(facto
             FreeFailures = 2, DelayStepMs = 100, MaxDelayMs = 250, MaxFailuresPerUsername = 5, MaxFailuresPerAddress = 7, WindowMinutes = 15,
         }));
 
+    /// <summary>An attempt that then fails (it was counted when it began).</summary>
+    private static async Task<LoginAttempt> FailAsync(PostgresLoginThrottle throttle, string username, string? address, DateTimeOffset now) =>
+        await throttle.BeginAsync(username, address, now, default);
+
     [Fact]
-    public async Task Throttle_SlowsThenRefuses_PerUsernameAndPerAddress_AndForgetsAfterTheWindow()
+    public async Task Throttle_SlowsThenRefuses_TheUsernameFromThatAddress_AndForgetsAfterTheWindow()
     {
         var throttle = Throttle();
         var now = DateTimeOffset.Parse("2026-11-24T08:00:00Z", CultureInfo.InvariantCulture);
@@ -27,34 +33,117 @@ public sealed class LoginThrottleTests(WibotFactory factory) : ApiTestBase(facto
         var delays = new List<TimeSpan>();
         for (var i = 0; i < 5; i++)
         {
-            delays.Add(await throttle.RegisterFailureAsync("Eve", "10.0.0.1", now, default));
+            var attempt = await FailAsync(throttle, "Eve", "10.0.0.1", now);
+            attempt.Refused.Should().BeFalse();
+            delays.Add(throttle.DelayAfterFailure(attempt));
         }
 
         delays.Should().Equal(TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(250));
-        (await throttle.RetryAfterAsync("eve", "10.0.0.9", now, default)).Should().BeCloseTo(TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1), "usernames are compared without case");
-        (await throttle.RetryAfterAsync("other", "10.0.0.9", now, default)).Should().BeNull();
-        (await throttle.RetryAfterAsync("other", "10.0.0.1", now, default)).Should().BeNull("the address has 5 failures of the 7 allowed");
-
-        await throttle.RegisterFailureAsync("mallory", "10.0.0.1", now, default);
-        await throttle.RegisterFailureAsync("trent", "10.0.0.1", now, default);
-        (await throttle.RetryAfterAsync("other", "10.0.0.1", now, default)).Should().NotBeNull("the address reached 7 failures");
-
-        (await throttle.RetryAfterAsync("eve", "10.0.0.9", now.AddMinutes(16), default)).Should().BeNull("the window has passed");
+        var locked = await throttle.BeginAsync("eve", "10.0.0.1", now, default);
+        locked.RetryAfter.Should().BeCloseTo(TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(1), "usernames are compared without case");
+        (await throttle.BeginAsync("eve", "10.0.0.9", now, default)).Refused.Should().BeFalse("failures from one address do not lock the user out elsewhere");
+        (await throttle.BeginAsync("eve", "10.0.0.1", now.AddMinutes(16), default)).Refused.Should().BeFalse("the window has passed");
     }
 
     [Fact]
-    public async Task Throttle_ASuccessForgetsTheUsernamesFailures()
+    public async Task Throttle_FailuresFromSeveralAddresses_LockTheUsernameEverywhere()
+    {
+        var throttle = Throttle(); // 5 per username; each address counts for 2 at most
+        var now = DateTimeOffset.UtcNow;
+        foreach (var address in new[] { "10.1.0.1", "10.1.0.2", "10.1.0.3" })
+        {
+            for (var i = 0; i < 4; i++)
+            {
+                await FailAsync(throttle, "carol", address, now);
+            }
+        }
+
+        (await throttle.BeginAsync("carol", "10.1.0.200", now, default)).Refused.Should().BeTrue("6 spread failures pass the limit of 5");
+        (await throttle.BeginAsync("dave", "10.1.0.200", now, default)).Refused.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Throttle_TheAddressLimit_CoversEveryUsername()
+    {
+        var throttle = Throttle(); // 7 per address
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 7; i++)
+        {
+            await FailAsync(throttle, $"user{i}", "10.2.0.1", now);
+        }
+
+        (await throttle.BeginAsync("someone", "10.2.0.1", now, default)).Refused.Should().BeTrue();
+        (await throttle.BeginAsync("someone", "10.2.0.2", now, default)).Refused.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Throttle_CountsBeforeChecking_SoAParallelBurstIsBoundedByTheLimit()
+    {
+        var throttle = Throttle(); // 5 per username and address
+        var now = DateTimeOffset.UtcNow;
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => Task.Run(async () => await throttle.BeginAsync("burst", "10.3.0.1", now, default))));
+
+        attempts.Count(a => !a.Refused).Should().Be(5, "every admitted attempt is counted before any password is checked");
+        attempts.Where(a => a.Refused).Select(a => a.ThrottledBefore).Should().OnlyHaveUniqueItems();
+        (await throttle.BeginAsync("burst", "10.3.0.1", now.AddMinutes(16), default)).Refused.Should().BeFalse("refusals never count as failures");
+    }
+
+    [Fact]
+    public async Task Throttle_ASuccessForgetsTheFailuresOfThatUsernameAndAddress()
     {
         var throttle = Throttle();
         var now = DateTimeOffset.UtcNow;
-        for (var i = 0; i < 5; i++)
+        for (var i = 0; i < 4; i++)
         {
-            await throttle.RegisterFailureAsync("walter", null, now, default);
+            await FailAsync(throttle, "walter", null, now);
         }
 
-        (await throttle.RetryAfterAsync("walter", null, now, default)).Should().NotBeNull();
-        await throttle.RegisterSuccessAsync("Walter", default);
-        (await throttle.RetryAfterAsync("walter", null, now, default)).Should().BeNull();
+        var success = await throttle.BeginAsync("Walter", null, now, default);
+        success.Refused.Should().BeFalse();
+        await throttle.SucceededAsync(success, default);
+        for (var i = 0; i < 4; i++)
+        {
+            (await FailAsync(throttle, "walter", null, now)).Refused.Should().BeFalse("the earlier failures were forgotten");
+        }
+    }
+
+    [Fact]
+    public async Task Login_LockedOutFromOneAddress_StillSignsInFromAnother_AndTheAuditAggregatesRefusals()
+    {
+        await CreateUserAsync("judy");
+        using var attacker = WithAddress(Factory.CreateClient(), NewClientAddress());
+        for (var i = 0; i < 6; i++)
+        {
+            (await attacker.PostAsJsonAsync("/webhook/auth/login", new { username = "judy", password = $"wrong-{i}" })).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        for (var i = 0; i < 15; i++)
+        {
+            (await attacker.PostAsJsonAsync("/webhook/auth/login", new { username = "judy", password = "Correct-Horse-9" })).StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        }
+
+        using var owner = WithAddress(Factory.CreateClient(), NewClientAddress());
+        (await owner.PostAsJsonAsync("/webhook/auth/login", new { username = "judy", password = "Correct-Horse-9" })).StatusCode.Should().Be(HttpStatusCode.OK);
+        var throttled = await WithDbAsync(db => db.AuditEntries.Where(a => a.Action == "auth.login.throttled").Select(a => a.Details).ToListAsync());
+        throttled.Should().HaveCount(2, "the first refusal and the tenth are audited, with their count, not all fifteen");
+        throttled[1].Should().Contain("10");
+    }
+
+    [Fact]
+    public async Task ChangePassword_WrongCurrentPasswords_AreThrottledLikeLogin()
+    {
+        await CreateUserAsync("oscar");
+        using var client = ClientWithToken(await LoginAsync("oscar"));
+        for (var i = 0; i < 6; i++)
+        {
+            (await client.PostAsJsonAsync("/webhook/auth/change-password", new { current_password = $"guess-{i}", new_password = "New-Pass-12345" }))
+                .StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        }
+
+        var refused = await client.PostAsJsonAsync("/webhook/auth/change-password", new { current_password = "Correct-Horse-9", new_password = "New-Pass-12345" });
+        refused.StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "the oracle closes after the login limit");
+        refused.Headers.RetryAfter.Should().NotBeNull();
     }
 
     [Fact]

@@ -71,4 +71,39 @@ public sealed class SafeguardScopeTests(WibotFactory factory) : SafeguardTestBas
         using var self = ClientWithToken(await LoginAsync("jdupont"));
         await AssertProblemAsync(await self.PostAsJsonAsync("/webhook/wibot/safeguard/approve", new { request_id = id }), 403);
     }
+
+    [Fact]
+    public async Task SecretArguments_InFrenchAndEnglish_AndDeclaredOnes_AreMaskedForTechnicians_AndInTheAudit()
+    {
+        using var admin = await AdminClientAsync();
+        var (tool, _, _) = await ToolServerAsync(admin);
+        var raised = await tool.PostAsJsonAsync("/webhook/wibot/safeguard/requests", new
+        {
+            tool = "ad_reset_password",
+            arguments = new
+            {
+                user = "jdupont", mot_de_passe = "Val-1", mdp = "Val-2", Passphrase = "Val-3", PIN = "Val-4", secret_key = "Val-5",
+                nested = new { motDePasse = "Val-6", items = new[] { new { api_token = "Val-7" } } }, numero_badge = "Val-8", ping = "pong",
+            },
+            level = "L2",
+            reason = "r",
+            secret_arguments = new[] { "numero_badge" },
+        });
+        raised.EnsureSuccessStatusCode();
+        await CreateUserAsync("viewer.n0", level: AccreditationLevel.N0);
+        using var viewer = ClientWithToken(await LoginAsync("viewer.n0"));
+
+        var list = await (await viewer.GetAsync("/webhook/wibot/safeguard/requests")).Content.ReadAsStringAsync();
+        var audit = string.Join('\n', (await WithDbAsync(db => db.AuditEntries.Select(a => a.Details).ToListAsync())).Where(d => d is not null));
+
+        foreach (var text in new[] { list, audit })
+        {
+            for (var i = 1; i <= 8; i++)
+            {
+                text.Should().NotContain($"Val-{i}");
+            }
+
+            text.Should().Contain("jdupont").And.Contain("pong").And.Contain("***");
+        }
+    }
 }

@@ -27,11 +27,19 @@ public sealed partial class LoginHandler(
         var now = clock.GetUtcNow();
         var username = command.Username.Trim();
 
-        var retryAfter = await throttle.RetryAfterAsync(username, command.ClientAddress, now, cancellationToken);
-        if (retryAfter is { } wait)
+        // Counted before the password is checked, so parallel bursts are bounded too.
+        var attempt = await throttle.BeginAsync(username, command.ClientAddress, now, cancellationToken);
+        if (attempt.RetryAfter is { } wait)
         {
-            db.AuditEntries.Add(AuditEntry.Record(AuditActions.LoginThrottled, now, null, username, username, false, null, command.ClientAddress));
-            await db.SaveChangesAsync(cancellationToken);
+            // The audit gets the first refusal of a lock-out and then one per power of ten, with the count, not a row per attempt.
+            var refusals = attempt.ThrottledBefore + 1;
+            if (IsAuditedRefusal(refusals))
+            {
+                db.AuditEntries.Add(AuditEntry.Record(AuditActions.LoginThrottled, now, null, username, username, false,
+                    System.Text.Json.JsonSerializer.Serialize(new { refused_attempts_in_window = refusals }), command.ClientAddress));
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             LogThrottled(logger, username);
             throw new TooManyRequestsException("Too many failed login attempts. Try again later.", wait);
         }
@@ -50,7 +58,7 @@ public sealed partial class LoginHandler(
 
         if (user is null || !user.IsActive || check == PasswordCheck.Failed)
         {
-            var delay = await throttle.RegisterFailureAsync(username, command.ClientAddress, now, cancellationToken);
+            var delay = throttle.DelayAfterFailure(attempt);
             db.AuditEntries.Add(AuditEntry.Record(AuditActions.LoginFailed, now, user?.Id, username, username, false, null, command.ClientAddress));
             await db.SaveChangesAsync(cancellationToken);
             LogFailed(logger, username);
@@ -67,7 +75,7 @@ public sealed partial class LoginHandler(
             user.UpgradePasswordHash(hasher.Hash(command.Password));
         }
 
-        await throttle.RegisterSuccessAsync(username, cancellationToken);
+        await throttle.SucceededAsync(attempt, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.LoginSucceeded, now, user.Id, user.Username, user.Username, true, null, command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
 
@@ -76,6 +84,19 @@ public sealed partial class LoginHandler(
             issued.Token,
             issued.ExpiresAt,
             new LoginUserDto(user.Id, user.Username, user.Email, user.Role.ToWire(), user.AccreditationLevel.ToString()));
+    }
+
+    internal static bool IsAuditedRefusal(long refusals)
+    {
+        for (var n = refusals; n > 1; n /= 10)
+        {
+            if (n % 10 != 0)
+            {
+                return false;
+            }
+        }
+
+        return refusals >= 1;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Login failed for {Username}")]

@@ -22,7 +22,8 @@ public sealed record RaiseSafeguardRequestCommand(
     string Reason,
     string? RequestedFor,
     int? TtlSeconds,
-    string? ClientAddress) : ICommand<SafeguardRequestResponse>
+    string? ClientAddress,
+    IReadOnlyList<string>? SecretArguments = null) : ICommand<SafeguardRequestResponse>
 {
     public override string ToString() => $"RaiseSafeguardRequestCommand {{ ToolServer = {ToolServer}, Tool = {Tool}, Level = {Level} }}";
 }
@@ -39,6 +40,8 @@ public sealed class RaiseSafeguardRequestValidator : AbstractValidator<RaiseSafe
             .WithMessage("level must be L1, L2, L3 or L4.");
         RuleFor(x => x.Reason).NotEmpty().MaximumLength(SafeguardRequest.ReasonMaxLength);
         RuleFor(x => x.RequestedFor).MaximumLength(SafeguardRequest.NameMaxLength);
+        RuleFor(x => x.SecretArguments).Must(s => s is null || (s.Count <= 50 && s.All(n => !string.IsNullOrWhiteSpace(n) && n.Length <= 100)))
+            .WithMessage("secret_arguments: at most 50 argument names of 100 characters.");
         RuleFor(x => x.TtlSeconds).InclusiveBetween(30, 86_400).When(x => x.TtlSeconds is not null);
     }
 }
@@ -62,13 +65,13 @@ public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, TimeProvide
 
         var request = SafeguardRequest.Raise(
             command.Tool, command.Arguments!.Value.GetRawText(), Enum.Parse<ActionLevel>(command.Level), command.Reason.Trim(),
-            command.ToolServer, requestedFor, ttl, now, command.ToolServerKeyId);
+            command.ToolServer, requestedFor, ttl, now, command.ToolServerKeyId, command.SecretArguments);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.SafeguardRequests.Add(request);
         await db.SaveChangesAsync(cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.SafeguardRequested, now, null, command.ToolServer, request.RequestId, true,
-            JsonSerializer.Serialize(new AuditDetails(request.Tool, request.Level.ToString(), request.RequestedFor, SafeguardViews.ParseArguments(request.Arguments, maskSecrets: true))),
+            JsonSerializer.Serialize(new AuditDetails(request.Tool, request.Level.ToString(), request.RequestedFor, SafeguardViews.ParseArguments(request.Arguments, maskSecrets: true, request.SecretArguments))),
             command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
         await SafeguardNotifications.NotifyAsync(db, "created", request, request.Status, cancellationToken);

@@ -21,6 +21,7 @@ internal sealed class SafeguardRequestConfiguration : IEntityTypeConfiguration<S
         builder.Property(r => r.RequestedFor).HasMaxLength(SafeguardRequest.NameMaxLength);
         builder.Property(r => r.RequestedForId).HasColumnName("requested_for_id");
         builder.Property(r => r.RequestedByKeyId).HasColumnName("requested_by_key_id");
+        builder.Property(r => r.SecretArguments).HasColumnName("secret_arguments").HasDefaultValueSql("'{}'::text[]").IsRequired();
         builder.Property(r => r.DecidedBy).HasMaxLength(SafeguardRequest.NameMaxLength);
         builder.Property(r => r.Comment).HasMaxLength(SafeguardRequest.CommentMaxLength);
         builder.Property<uint>("Version").IsRowVersion();

@@ -309,6 +309,13 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("requested_for_id");
 
+                    b.PrimitiveCollection<string[]>("SecretArguments")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("text[]")
+                        .HasColumnName("secret_arguments")
+                        .HasDefaultValueSql("'{}'::text[]");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(10)
