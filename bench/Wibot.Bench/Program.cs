@@ -141,6 +141,7 @@ internal static partial class Program
         env["Llm__Anthropic__ApiKey"] = "sk-bench";
         env["Llm__Anthropic__BaseUrl"] = modelUrl;
         env["Llm__Resilience__CircuitBreakerMinimumThroughput"] = "1000000";
+        env["RateLimits__ChatPerMinute"] = "100000000"; // the benchmark measures throughput, not the per-user limit
         env["Quota__DefaultMonthlyTokens"] = "1000000000000";
         env["Rag__DocumentsPath"] = ragRoot;
         env["Rag__IndexOnStartup"] = "false";

@@ -11,6 +11,7 @@ using Microsoft.OpenApi;
 using Wibot.Api.Infrastructure;
 using Wibot.Application.Auth.Login;
 using Wibot.Application.Common.Behaviours;
+using Wibot.Application.Common.Options;
 using Wibot.Infrastructure;
 
 namespace Wibot.Api;
@@ -70,6 +71,9 @@ public static class WibotApp
         services.AddSingleton<Wibot.Application.Analytics.AnalyticsCache>();
         services.AddValidatorsFromAssemblyContaining<LoginValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
+        services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.Section));
+        services.AddSingleton<EventStreamRegistry>();
+        services.AddRateLimiter(o => ChatRateLimit.Configure(o, builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions()));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddControllers()
@@ -233,6 +237,7 @@ public static class WibotApp
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.Write }).AllowAnonymous();

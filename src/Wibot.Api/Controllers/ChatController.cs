@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mediator;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -10,12 +11,14 @@ using Wibot.Application.Chat.SendChatMessage;
 using Wibot.Application.Chat.StreamChatMessage;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Common.Options;
 
 namespace Wibot.Api.Controllers;
 
 [ApiController]
-public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime) : ControllerBase
+public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, IHostApplicationLifetime lifetime, IOptions<AttachmentOptions> attachmentOptions) : ControllerBase
 {
+    /// <summary>The largest body Kestrel lets through; the route narrows it to what the attachment bounds allow before reading.</summary>
     public const long MaxRequestBytes = 64L * 1024 * 1024;
 
     /// <summary>
@@ -23,6 +26,7 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, I
     /// With <c>Accept: text/event-stream</c> the answer streams as Server-Sent Events: meta, delta…, sources, done (or error).
     /// </summary>
     [HttpPost("/webhook/wibot/chat")]
+    [EnableRateLimiting(ChatRateLimit.Policy)]
     [RequestSizeLimit(MaxRequestBytes)]
     [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
     [Consumes("application/json", "multipart/form-data")]
@@ -91,9 +95,28 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, I
 
     private async Task<ChatInput> ReadInputAsync(CancellationToken ct)
     {
+        // The body is bounded by what the attachments may weigh (base64 included) before a byte is read:
+        // a declared length past it is refused at once, a longer stream is cut by Kestrel.
+        var limits = attachmentOptions.Value;
+        var bound = (limits.MaxTotalBytes / 3 * 4) + (1024 * 1024);
+        if (Request.ContentLength > bound)
+        {
+            throw new AttachmentRejectedException($"The message and its files exceed {limits.MaxTotalBytes / (1024 * 1024)} MB.", tooLarge: true);
+        }
+
+        if (HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = bound;
+        }
+
         if (Request.HasFormContentType)
         {
-            var form = await Request.ReadFormAsync(ct);
+            var form = await Request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = bound, ValueCountLimit = limits.MaxFiles + 16 }, ct);
+            if (form.Files.Count > limits.MaxFiles)
+            {
+                throw new AttachmentRejectedException($"At most {limits.MaxFiles} files per message.", tooLarge: true);
+            }
+
             var files = new List<ChatAttachment>();
             foreach (var file in form.Files)
             {
@@ -128,6 +151,11 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, I
         if (body is null)
         {
             throw RequestValues.Invalid("body", "A JSON body is required.");
+        }
+
+        if (body.Files is { Count: var count } && count > limits.MaxFiles)
+        {
+            throw new AttachmentRejectedException($"At most {limits.MaxFiles} files per message.", tooLarge: true);
         }
 
         var attachments = new List<ChatAttachment>();

@@ -10,6 +10,7 @@ using Wibot.Application.ApiKeys.CreateApiKey;
 using Wibot.Application.ApiKeys.GetApiKeys;
 using Wibot.Application.ApiKeys.RevokeApiKey;
 using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Common.Options;
 using Wibot.Application.Safeguard;
 using Wibot.Application.Safeguard.ApproveSafeguardRequest;
 using Wibot.Application.Safeguard.GetSafeguardRequest;
@@ -79,10 +80,20 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
             User.Id(), body.RequestId ?? body.ApprovalId ?? string.Empty, body.Comment, CommentOptional: body.RequestId is null && body.ApprovalId is not null,
             ClientAddress.Of(HttpContext)), ct);
 
-    /// <summary>Live updates (Server-Sent Events): <c>created</c>, <c>decided</c> and <c>expired</c> with the request id and status.</summary>
+    /// <summary>
+    /// Live updates (Server-Sent Events): <c>created</c>, <c>decided</c> and <c>expired</c> with the request id and status.
+    /// The stream ends when the token expires or the user may no longer listen (checked at each keep-alive);
+    /// a user has at most <c>Safeguard:MaxEventStreamsPerUser</c> streams open (429 past it).
+    /// </summary>
     [HttpGet("/webhook/wibot/safeguard/events")]
-    public async Task Events([FromServices] ISafeguardSignals signals, [FromServices] IOptions<JsonOptions> json, CancellationToken ct)
+    public async Task Events(
+        [FromServices] ISafeguardSignals signals, [FromServices] IUserSessionCache sessions, [FromServices] EventStreamRegistry registry,
+        [FromServices] IOptions<SafeguardOptions> options, [FromServices] IOptions<JsonOptions> json, CancellationToken ct)
     {
+        var userId = User.Id();
+        var stamp = User.FindFirst("sst")?.Value;
+        using var slot = registry.TryOpen(userId, Math.Max(1, options.Value.MaxEventStreamsPerUser))
+            ?? throw new Application.Common.Exceptions.TooManyRequestsException("Too many live event streams open for this user.", TimeSpan.FromSeconds(5));
         HttpContext.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         Response.ContentType = "text/event-stream; charset=utf-8";
         Response.Headers.CacheControl = "no-cache, no-store";
@@ -90,15 +101,27 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
         await Response.WriteAsync(": connected\n\n", ct);
         await Response.Body.FlushAsync(ct);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (long.TryParse(User.FindFirst("exp")?.Value, out var exp))
+        {
+            var left = DateTimeOffset.FromUnixTimeSeconds(exp) - DateTimeOffset.UtcNow;
+            stop.CancelAfter(left > TimeSpan.Zero ? left : TimeSpan.Zero);
+        }
+
+        var keepAlive = TimeSpan.FromSeconds(Math.Max(1, options.Value.EventKeepAliveSeconds));
         var stream = signals.SubscribeAsync(stop.Token).GetAsyncEnumerator(stop.Token);
         var next = stream.MoveNextAsync().AsTask();
         try
         {
-            while (!ct.IsCancellationRequested)
+            while (!stop.IsCancellationRequested)
             {
-                var done = await Task.WhenAny(next, Task.Delay(TimeSpan.FromSeconds(15), ct));
+                var done = await Task.WhenAny(next, Task.Delay(keepAlive, stop.Token));
                 if (done != next)
                 {
+                    if (stop.IsCancellationRequested || !await sessions.IsValidAsync(userId, stamp, ct))
+                    {
+                        break;
+                    }
+
                     await Response.WriteAsync(": keep-alive\n\n", ct);
                     await Response.Body.FlushAsync(ct);
                     continue;
@@ -115,10 +138,17 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
                 await Response.Body.FlushAsync(ct);
                 next = stream.MoveNextAsync().AsTask();
             }
+
+            if (!ct.IsCancellationRequested)
+            {
+                // The session ended (token expired, user deactivated or changed): tell the client before closing.
+                await Response.WriteAsync("event: end\ndata: {\"reason\":\"session\"}\n\n", CancellationToken.None);
+                await Response.Body.FlushAsync(CancellationToken.None);
+            }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // the technician closed the page
+            // the technician closed the page, or the token expired
         }
         finally
         {

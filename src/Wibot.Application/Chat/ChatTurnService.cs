@@ -130,12 +130,14 @@ public sealed class ChatTurnService(
         var estimatedInput = ((system.Length + userContent.Length + history.Sum(h => (long)h.Content.Length)) / 3) + 16;
         var now = clock.GetUtcNow();
         var reservation = await ledger.ReserveAsync(userId, now, estimatedInput, (estimatedInput * 3 / 2) + settings.MaxTokens, ct);
+        var startedHere = false;
         try
         {
             if (conversation is null)
             {
                 conversation = Conversation.Start(userId, Conversation.TitleFromMessage(message), now, conversationId);
                 db.Conversations.Add(conversation);
+                startedHere = true;
             }
 
             // A retry answers the question already stored: it is not stored twice.
@@ -144,8 +146,19 @@ public sealed class ChatTurnService(
                 var names = texts.Count == 0 ? null : string.Join(", ", texts.Select(t => t.FileName));
                 var type = texts.Count switch { 0 => null, 1 => texts[0].MediaType, _ => "multiple" };
                 db.Messages.Add(Message.FromUser(conversation.Id, message, mode, now, names, type, texts.Count));
-                conversation.RecordMessage(now);
+                var isNew = startedHere;
+                if (isNew)
+                {
+                    conversation.RecordMessage(now);
+                }
+
+                await using var transaction = isNew ? null : await db.Database.BeginTransactionAsync(ct);
                 await db.SaveChangesAsync(ct);
+                if (!isNew)
+                {
+                    await CountMessageAsync(conversation.Id, now, ct);
+                    await transaction!.CommitAsync(ct);
+                }
             }
         }
         catch (ConflictException) when (conversationId is not null)
@@ -170,9 +183,9 @@ public sealed class ChatTurnService(
         var now = clock.GetUtcNow();
         var answer = Message.FromAssistant(turn.ConversationId, text, turn.Mode, (int)Math.Min(tokens, int.MaxValue), turn.Sources.Count, now, turn.AnswerId);
         db.Messages.Add(answer);
-        turn.Conversation.RecordMessage(now);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        await CountMessageAsync(turn.ConversationId, now, ct);
         var remaining = await ledger.SettleAsync(turn.Reservation, tokens, ct);
         await transaction.CommitAsync(ct);
         return new ChatCompletion(answer.Id, tokens, remaining);
@@ -180,6 +193,15 @@ public sealed class ChatTurnService(
 
     /// <summary>The model failed: nothing is charged; the user's message stays stored.</summary>
     public Task AbandonAsync(ChatTurn turn) => ledger.ReleaseAsync(turn.Reservation, CancellationToken.None);
+
+    /// <summary>
+    /// One more message in the conversation's count, and its last activity, in SQL: several turns of one
+    /// conversation may run at once, and a count kept on an entity loaded earlier would lose updates.
+    /// </summary>
+    private Task<int> CountMessageAsync(Guid conversationId, DateTimeOffset now, CancellationToken ct) =>
+        db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(
+            set => set.SetProperty(c => c.MessageCount, c => c.MessageCount + 1).SetProperty(c => c.UpdatedAt, c => c.UpdatedAt > now ? c.UpdatedAt : now),
+            ct);
 
     public static long EstimateTokens(string text) => string.IsNullOrEmpty(text) ? 0 : (text.Length / 4) + 1;
 }

@@ -69,7 +69,7 @@ internal sealed partial class PostgresDocumentIndex(NpgsqlDataSource dataSource,
             CROSS JOIN q
             WHERE q.query IS NOT NULL AND c.tsv @@ q.query
               AND (@type::text IS NULL OR d.type = @type)
-              AND (@client::text IS NULL OR unaccent(lower(coalesce(d.client, ''))) LIKE '%' || unaccent(lower(@client)) || '%')
+              AND (@client::text IS NULL OR unaccent(lower(coalesce(d.client, ''))) LIKE '%' || replace(replace(replace(unaccent(lower(@client)), '!', '!!'), '%', '!%'), '_', '!_') || '%' ESCAPE '!')
             -- A chatty question over a large index matches a large share of it: only the best matches
             -- by one cheap rank go on to the per-term scoring, which costs a rank per term and chunk.
             ORDER BY ts_rank('{0.15, 0.3, 0.6, 1.0}', c.tsv, q.query, 0) DESC

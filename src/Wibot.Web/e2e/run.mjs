@@ -20,6 +20,12 @@ const TIMEOUT = 20_000;
 const START_PATH = process.env.WIBOT_E2E_START_PATH ?? '/';
 
 const FAKE_MODEL_URL = (process.env.WIBOT_FAKE_MODEL_URL ?? '').replace(/\/+$/, '');
+// The streaming checks need the real fake model behind the API: without it they would prove nothing,
+// so the run stops unless an offline run is asked for explicitly (WIBOT_E2E_OFFLINE=1, never in the test command).
+if (!FAKE_MODEL_URL && process.env.WIBOT_E2E_OFFLINE !== '1') {
+  console.error('WIBOT_FAKE_MODEL_URL is not set: the e2e run needs the fake model server (or WIBOT_E2E_OFFLINE=1 for a reduced offline run).');
+  process.exit(2);
+}
 const TECH_USER = 'tech.e2e'; // N1: sees L3 Safeguard requests but cannot decide them
 const TECH_PASSWORD = 'Tech-E2e-2026!wibot';
 const TECH_PASSWORD_RESET = 'Tech-E2e-2026!reset';

@@ -84,6 +84,7 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Auth:SessionCacheSeconds", "5");
         builder.UseSetting("ReverseProxy:KnownNetworks:0", "127.0.0.0/8");
         builder.UseSetting("Rag:IndexOnStartup", "false");
+        builder.UseSetting("Safeguard:EventKeepAliveSeconds", "1");
         builder.UseSetting("Rag:DocumentsPath", Documents.Root);
         builder.UseSetting("Llm:Provider", Provider);
         builder.UseSetting("Llm:Anthropic:ApiKey", "sk-test-not-a-real-key");

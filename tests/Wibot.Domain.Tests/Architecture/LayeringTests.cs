@@ -57,10 +57,20 @@ public sealed class LayeringTests
     [Fact]
     public void Handlers_LiveInTheApplicationLayer()
     {
-        var handlers = Types.InAssemblies([Domain, Infrastructure, typeof(Wibot.Api.WibotApp).Assembly])
-            .That().HaveNameEndingWith("Handler").And().ImplementInterface(typeof(Mediator.ICommandHandler<,>))
-            .GetTypes();
+        Type[] kinds =
+        [
+            typeof(Mediator.ICommandHandler<,>), typeof(Mediator.IQueryHandler<,>), typeof(Mediator.IRequestHandler<,>),
+            typeof(Mediator.IStreamCommandHandler<,>), typeof(Mediator.IStreamQueryHandler<,>), typeof(Mediator.IStreamRequestHandler<,>),
+            typeof(Mediator.INotificationHandler<>),
+        ];
+        var outside = Types.InAssemblies([Domain, Infrastructure, typeof(Wibot.Api.WibotApp).Assembly]).GetTypes()
+            .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && kinds.Contains(i.GetGenericTypeDefinition())))
+            .ToList();
+        var inside = Types.InAssembly(Application).GetTypes()
+            .Where(t => t.GetInterfaces().Any(i => i.IsGenericType && kinds.Contains(i.GetGenericTypeDefinition())))
+            .ToList();
 
-        handlers.Should().BeEmpty();
+        outside.Should().BeEmpty();
+        inside.Should().Contain(t => t.Name == "StreamChatMessageHandler").And.Contain(t => t.Name == "GetSafeguardRequestsHandler", "query and stream handlers are checked too");
     }
 }

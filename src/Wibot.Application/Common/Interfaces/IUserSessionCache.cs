@@ -4,4 +4,7 @@ namespace Wibot.Application.Common.Interfaces;
 public interface IUserSessionCache
 {
     void Invalidate(int userId);
+
+    /// <summary>Whether a token of <paramref name="userId"/> carrying <paramref name="stamp"/> is still good (active user, same stamp).</summary>
+    ValueTask<bool> IsValidAsync(int userId, string? stamp, CancellationToken ct);
 }

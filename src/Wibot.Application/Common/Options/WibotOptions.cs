@@ -145,6 +145,12 @@ public sealed class SafeguardOptions
 
     /// <summary>Longest long poll a tool server may ask for.</summary>
     public int MaxWaitSeconds { get; set; } = 60;
+
+    /// <summary>Live event streams open at once per user (429 past it).</summary>
+    public int MaxEventStreamsPerUser { get; set; } = 5;
+
+    /// <summary>How often a live event stream sends a keep-alive and checks that its user may still listen.</summary>
+    public int EventKeepAliveSeconds { get; set; } = 15;
 }
 
 public sealed class RagOptions
@@ -167,8 +173,11 @@ public sealed class AttachmentOptions
 {
     public const string Section = "Attachments";
 
-    /// <summary>Files per chat message, checked before any body is buffered.</summary>
+    /// <summary>Files per chat message.</summary>
     public int MaxFiles { get; set; } = 5;
+
+    /// <summary>All the files of one message together; the request body is refused past it (base64 counted) before it is read.</summary>
+    public long MaxTotalBytes { get; set; } = 20L * 1024 * 1024;
 
     /// <summary>PDF pages read; the rest of a longer document is left out (the text is marked truncated).</summary>
     public int MaxPages { get; set; } = 500;
@@ -181,4 +190,13 @@ public sealed class AttachmentOptions
 
     /// <summary>What the entries of an archive-based file (DOCX) may expand to; past it the file is refused as a zip bomb (413).</summary>
     public long MaxExpandedBytes { get; set; } = 64L * 1024 * 1024;
+}
+
+/// <summary>Per-user request rates.</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Chat messages a user may send in any minute (429 with Retry-After past it).</summary>
+    public int ChatPerMinute { get; set; } = 30;
 }

@@ -40,6 +40,9 @@ public sealed class GetSafeguardRequestsHandler(IWibotDbContext db, TimeProvider
         };
         var rows = await q.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id).Take(query.Limit).ToListAsync(cancellationToken);
         var items = rows.Select(r => SafeguardViews.ToDto(r, now, viewer, maskSecrets: true)).ToList();
-        return new SafeguardListResponse(items, items.Count);
+
+        // The number of requests of this status, not of this page.
+        var total = rows.Count < query.Limit ? rows.Count : await q.CountAsync(cancellationToken);
+        return new SafeguardListResponse(items, total);
     }
 }
