@@ -73,7 +73,9 @@ public static class WibotApp
 
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<EventStreamRegistry>();
-        services.AddRateLimiter(o => ChatRateLimit.Configure(o, builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions()));
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<Microsoft.AspNetCore.RateLimiting.RateLimiterOptions>()
+            .Configure<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>((o, limits) => ChatRateLimit.Configure(o, limits.Value));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsDefaults.Customize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddControllers()

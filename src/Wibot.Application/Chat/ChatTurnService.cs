@@ -146,18 +146,18 @@ public sealed class ChatTurnService(
                 var names = texts.Count == 0 ? null : string.Join(", ", texts.Select(t => t.FileName));
                 var type = texts.Count switch { 0 => null, 1 => texts[0].MediaType, _ => "multiple" };
                 db.Messages.Add(Message.FromUser(conversation.Id, message, mode, now, names, type, texts.Count));
-                var isNew = startedHere;
-                if (isNew)
+                if (startedHere)
                 {
+                    // Inserted with its first message counted: nobody else can see it yet.
                     conversation.RecordMessage(now);
+                    await db.SaveChangesAsync(ct);
                 }
-
-                await using var transaction = isNew ? null : await db.Database.BeginTransactionAsync(ct);
-                await db.SaveChangesAsync(ct);
-                if (!isNew)
+                else
                 {
+                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    await db.SaveChangesAsync(ct);
                     await CountMessageAsync(conversation.Id, now, ct);
-                    await transaction!.CommitAsync(ct);
+                    await transaction.CommitAsync(ct);
                 }
             }
         }
