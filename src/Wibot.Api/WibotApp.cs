@@ -112,8 +112,17 @@ public static class WibotApp
                 Type = SecuritySchemeType.Http,
                 Scheme = "bearer",
                 BearerFormat = "JWT",
-                Description = "The token returned by POST /webhook/auth/login.",
+                Description = "The token returned by POST /webhook/auth/login: a JWT following RFC8725 (one algorithm, HS256, fixed on the server; issuer, audience, lifetime and signature always checked).",
             });
+            o.CustomOperationIds(Infrastructure.OpenApi.ProblemResponses.OperationId);
+            o.OperationFilter<Infrastructure.OpenApi.ProblemResponses>();
+            o.DocumentFilter<Infrastructure.OpenApi.OpenApiBounds>();
+            var xml = Path.Combine(AppContext.BaseDirectory, "Wibot.Api.xml");
+            if (File.Exists(xml))
+            {
+                o.IncludeXmlComments(xml);
+            }
+
             o.AddSecurityRequirement(doc => new OpenApiSecurityRequirement
             {
                 [new OpenApiSecuritySchemeReference("bearer", doc)] = [],

@@ -196,7 +196,7 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
     }
 }
 
-/// <param name="SecretArguments">Argument names whose values are secret, masked for technicians in addition to the names that look secret.</param>
+/// <summary>A tool server's request; <c>secret_arguments</c> names arguments to mask for technicians besides those whose names look secret.</summary>
 public sealed record RaiseSafeguardBody(string? Tool, JsonElement? Arguments, string? Level, string? Reason, string? RequestedFor, int? TtlSeconds, IReadOnlyList<string>? SecretArguments = null);
 
 public sealed record DecisionBody(string? RequestId, string? ApprovalId, string? Comment);

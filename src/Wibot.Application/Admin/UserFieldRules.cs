@@ -4,7 +4,7 @@ using Wibot.Domain.Users;
 
 namespace Wibot.Application.Admin;
 
-internal static class UserFieldRules
+public static class UserFieldRules
 {
     public const long MaxQuota = 1_000_000_000_000;
 

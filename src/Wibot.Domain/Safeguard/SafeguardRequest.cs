@@ -11,6 +11,9 @@ public sealed class SafeguardRequest
     public const int ReasonMaxLength = 2000;
     public const int CommentMaxLength = 2000;
     public const int NameMaxLength = 100;
+
+    /// <summary>"APR-" and a 64-bit number.</summary>
+    public const int IdMaxLength = 24;
     public static readonly TimeSpan MinTtl = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(1);
 

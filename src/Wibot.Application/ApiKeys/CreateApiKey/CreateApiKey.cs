@@ -16,7 +16,7 @@ public sealed record CreatedApiKeyResponse(Guid KeyId, string Name, string Key, 
 public sealed class CreateApiKeyValidator : AbstractValidator<CreateApiKeyCommand>
 {
     public CreateApiKeyValidator() =>
-        RuleFor(x => x.Name).NotEmpty().MaximumLength(ApiKey.NameMaxLength).Matches("^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
+        RuleFor(x => x.Name).NotEmpty().MaximumLength(ApiKey.NameMaxLength).Matches(ApiKeySecrets.NamePattern)
             .WithMessage("name: letters, digits, spaces and _ . - only.");
 }
 

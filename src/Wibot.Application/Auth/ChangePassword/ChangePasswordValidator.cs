@@ -7,7 +7,7 @@ public sealed class ChangePasswordValidator : AbstractValidator<ChangePasswordCo
 {
     public ChangePasswordValidator()
     {
-        RuleFor(x => x.CurrentPassword).NotEmpty().MaximumLength(1024);
+        RuleFor(x => x.CurrentPassword).NotEmpty().MaximumLength(Login.LoginRules.PasswordMaxLength);
         RuleFor(x => x.NewPassword).StrongPassword();
     }
 }

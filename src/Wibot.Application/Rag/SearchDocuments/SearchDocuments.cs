@@ -10,12 +10,22 @@ public sealed record SearchResultDto(string Document, string Title, string Path,
 
 public sealed record SearchResponse(IReadOnlyList<SearchResultDto> Results);
 
+public static class SearchRules
+{
+    public const int QueryMaxLength = 1000;
+    public const int MaxLimit = 50;
+    public const int TypeMaxLength = 50; // rag_documents.type
+    public const int ClientMaxLength = 200; // rag_documents.client
+}
+
 public sealed class SearchDocumentsValidator : AbstractValidator<SearchDocumentsQuery>
 {
     public SearchDocumentsValidator()
     {
-        RuleFor(x => x.Query).NotEmpty().Must(q => !string.IsNullOrWhiteSpace(q)).WithName("q").WithMessage("q is required.").MaximumLength(1000).WithName("q");
-        RuleFor(x => x.Limit).InclusiveBetween(1, 50).WithName("limit");
+        RuleFor(x => x.Query).NotEmpty().Must(q => !string.IsNullOrWhiteSpace(q)).WithName("q").WithMessage("q is required.").MaximumLength(SearchRules.QueryMaxLength).WithName("q");
+        RuleFor(x => x.Limit).InclusiveBetween(1, SearchRules.MaxLimit).WithName("limit");
+        RuleFor(x => x.Type).MaximumLength(SearchRules.TypeMaxLength).WithName("type");
+        RuleFor(x => x.Client).MaximumLength(SearchRules.ClientMaxLength).WithName("client");
     }
 }
 

@@ -14,7 +14,7 @@ public sealed class ApproveSafeguardRequestValidator : AbstractValidator<Approve
 {
     public ApproveSafeguardRequestValidator()
     {
-        RuleFor(x => x.RequestId).NotEmpty();
+        RuleFor(x => x.RequestId).NotEmpty().MaximumLength(SafeguardRequest.IdMaxLength);
         RuleFor(x => x.Comment).MaximumLength(SafeguardRequest.CommentMaxLength);
     }
 }

@@ -28,11 +28,18 @@ public sealed record RaiseSafeguardRequestCommand(
     public override string ToString() => $"RaiseSafeguardRequestCommand {{ ToolServer = {ToolServer}, Tool = {Tool}, Level = {Level} }}";
 }
 
+public static class RaiseRules
+{
+    public const int MaxSecretArguments = 50;
+    public const int SecretArgumentNameMaxLength = 100;
+    public const string ToolPattern = "^[A-Za-z0-9_.:/-]+$";
+}
+
 public sealed class RaiseSafeguardRequestValidator : AbstractValidator<RaiseSafeguardRequestCommand>
 {
     public RaiseSafeguardRequestValidator()
     {
-        RuleFor(x => x.Tool).NotEmpty().MaximumLength(SafeguardRequest.ToolMaxLength).Matches("^[A-Za-z0-9_.:/-]+$")
+        RuleFor(x => x.Tool).NotEmpty().MaximumLength(SafeguardRequest.ToolMaxLength).Matches(RaiseRules.ToolPattern)
             .WithMessage("tool: letters, digits and _ . : / - only.");
         RuleFor(x => x.Arguments).Must(a => a is { ValueKind: JsonValueKind.Object }).WithMessage("arguments must be a JSON object.");
         RuleFor(x => x.Arguments).Must(a => a is null || a.Value.GetRawText().Length <= 65_536).WithMessage("arguments must stay under 64 KB.");
@@ -40,7 +47,7 @@ public sealed class RaiseSafeguardRequestValidator : AbstractValidator<RaiseSafe
             .WithMessage("level must be L1, L2, L3 or L4.");
         RuleFor(x => x.Reason).NotEmpty().MaximumLength(SafeguardRequest.ReasonMaxLength);
         RuleFor(x => x.RequestedFor).MaximumLength(SafeguardRequest.NameMaxLength);
-        RuleFor(x => x.SecretArguments).Must(s => s is null || (s.Count <= 50 && s.All(n => !string.IsNullOrWhiteSpace(n) && n.Length <= 100)))
+        RuleFor(x => x.SecretArguments).Must(s => s is null || (s.Count <= RaiseRules.MaxSecretArguments && s.All(n => !string.IsNullOrWhiteSpace(n) && n.Length <= RaiseRules.SecretArgumentNameMaxLength)))
             .WithMessage("secret_arguments: at most 50 argument names of 100 characters.");
         RuleFor(x => x.TtlSeconds).InclusiveBetween(30, 86_400).When(x => x.TtlSeconds is not null);
     }

@@ -13,7 +13,7 @@ public sealed class RejectSafeguardRequestValidator : AbstractValidator<RejectSa
 {
     public RejectSafeguardRequestValidator()
     {
-        RuleFor(x => x.RequestId).NotEmpty();
+        RuleFor(x => x.RequestId).NotEmpty().MaximumLength(SafeguardRequest.IdMaxLength);
         RuleFor(x => x.Comment).NotEmpty().Must(c => !string.IsNullOrWhiteSpace(c)).WithMessage("A comment is required to reject a request.")
             .When(x => !x.CommentOptional);
         RuleFor(x => x.Comment).MaximumLength(SafeguardRequest.CommentMaxLength);

@@ -9,7 +9,7 @@ import { createTestQueryClient, jsonResponse } from '../lib/test-utils';
 import { App } from './App';
 import { AppProviders } from './providers';
 
-const user = { id: 2, username: 'tech', email: null, role: 'user', accreditation_level: 'N1' };
+const user = { id: 2, username: 'tech', email: null, role: 'user', accreditation_level: 'N1' } as const;
 
 describe('application shell', () => {
   beforeEach(() => {

@@ -10,7 +10,7 @@ function jsonResponse(status: number, body: unknown, contentType = 'application/
 const session = {
   token: 'jwt-token',
   expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
-  user: { id: 7, username: 'tech', email: 'tech@widip.fr', role: 'user', accreditation_level: 'N2' },
+  user: { id: 7, username: 'tech', email: 'tech@widip.fr', role: 'user', accreditation_level: 'N2' } as const,
 };
 
 describe('api-client', () => {

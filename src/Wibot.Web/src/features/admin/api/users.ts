@@ -5,7 +5,9 @@ import type { AdminUser, AdminUserResponse, AdminUsersResponse, CreateUserBody, 
 const BASE = '/webhook/wibot/admin/users';
 
 export const ACCREDITATION_LEVELS = ['N0', 'N1', 'N2', 'N3', 'N4'] as const;
-export const ROLES: { value: string; label: string }[] = [
+export type AccreditationLevel = (typeof ACCREDITATION_LEVELS)[number];
+export type Role = 'user' | 'admin';
+export const ROLES: { value: Role; label: string }[] = [
   { value: 'user', label: 'Technicien' },
   { value: 'admin', label: 'Administrateur' },
 ];

@@ -3,9 +3,9 @@ import { useState, type FormEvent } from 'react';
 import { Alert } from '../../../components/ui/Alert';
 import { ApiError, type FieldErrors } from '../../../lib/api-client';
 import { describeError } from '../../../lib/errors';
-import { ACCREDITATION_LEVELS, ROLES, fieldError, useCreateUser } from '../api/users';
+import { ACCREDITATION_LEVELS, ROLES, fieldError, useCreateUser, type AccreditationLevel, type Role } from '../api/users';
 
-const EMPTY = { username: '', password: '', email: '', role: 'user', accreditation_level: 'N1', quota_tokens: '' as string | number };
+const EMPTY = { username: '', password: '', email: '', role: 'user' as Role, accreditation_level: 'N1' as AccreditationLevel, quota_tokens: '' as string | number };
 type Values = typeof EMPTY;
 
 export function CreateUserForm({ onCreated, onChanged }: { onCreated: (username: string) => void; onChanged?: () => void }) {
@@ -88,7 +88,7 @@ export function CreateUserForm({ onCreated, onChanged }: { onCreated: (username:
           label="Rôle"
           name="role"
           value={values.role}
-          onChange={(e) => set('role', e.currentTarget.value)}
+          onChange={(e) => set('role', e.currentTarget.value as Role)}
           data={ROLES}
           error={fieldError(errors, 'role')}
         />
@@ -96,7 +96,7 @@ export function CreateUserForm({ onCreated, onChanged }: { onCreated: (username:
           label="Accréditation"
           name="accreditation_level"
           value={values.accreditation_level}
-          onChange={(e) => set('accreditation_level', e.currentTarget.value)}
+          onChange={(e) => set('accreditation_level', e.currentTarget.value as AccreditationLevel)}
           data={[...ACCREDITATION_LEVELS]}
           error={fieldError(errors, 'accreditation_level')}
         />

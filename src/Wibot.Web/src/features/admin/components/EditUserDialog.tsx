@@ -5,7 +5,7 @@ import { ApiError, type FieldErrors } from '../../../lib/api-client';
 import { describeError } from '../../../lib/errors';
 import { formatNumber } from '../../../lib/format';
 import type { AdminUser, UpdateUserBody } from '../../../lib/schemas';
-import { ACCREDITATION_LEVELS, ROLES, fieldError, useUpdateUser, userIdOf } from '../api/users';
+import { ACCREDITATION_LEVELS, ROLES, fieldError, useUpdateUser, userIdOf, type AccreditationLevel, type Role } from '../api/users';
 
 interface EditUserDialogProps {
   user: AdminUser | null;
@@ -22,8 +22,8 @@ interface EditUserFormProps {
 }
 
 function EditUserForm({ user, onClose, onSaved, onChanged }: EditUserFormProps) {
-  const [role, setRole] = useState(user.role ?? 'user');
-  const [level, setLevel] = useState(user.accreditation_level ?? 'N0');
+  const [role, setRole] = useState<Role>(user.role ?? 'user');
+  const [level, setLevel] = useState<AccreditationLevel>(user.accreditation_level ?? 'N0');
   const [active, setActive] = useState(user.is_active ?? true);
   const [quota, setQuota] = useState<string | number>(user.quota_tokens ?? '');
   const [password, setPassword] = useState('');
@@ -78,12 +78,12 @@ function EditUserForm({ user, onClose, onSaved, onChanged }: EditUserFormProps) 
       <form onSubmit={save} aria-label="Modifier l'utilisateur">
         <Stack gap="sm">
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <NativeSelect label="Rôle" name="role" value={role} onChange={(e) => setRole(e.currentTarget.value)} data={ROLES} error={fieldError(errors, 'role')} />
+          <NativeSelect label="Rôle" name="role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)} data={ROLES} error={fieldError(errors, 'role')} />
           <NativeSelect
             label="Accréditation"
             name="accreditation_level"
             value={level}
-            onChange={(e) => setLevel(e.currentTarget.value)}
+            onChange={(e) => setLevel(e.currentTarget.value as AccreditationLevel)}
             data={[...ACCREDITATION_LEVELS]}
             error={fieldError(errors, 'accreditation_level')}
           />

@@ -65,7 +65,7 @@ function toDto(message: UiMessage): MessageDto {
     message_id: message.serverId ?? message.id,
     role: message.role,
     content: message.content,
-    mode: message.mode ?? null,
+    mode: isChatMode(message.mode) ? message.mode : null,
     tokens_used: message.tokensUsed ?? 0,
     created_at: message.createdAt ?? new Date().toISOString(),
     has_attachment: Boolean(message.attachmentName),
