@@ -15,11 +15,16 @@ namespace Wibot.Api.Controllers;
 [ApiController]
 public sealed class ConversationsController(ISender sender) : ControllerBase
 {
-    /// <summary>The caller's conversations, most recently active first. <c>before</c> is the cursor (an <c>updated_at</c>).</summary>
+    /// <summary>
+    /// The caller's conversations, most recently active first. <c>before</c> is the cursor: the <c>next_before</c>
+    /// of the previous page (a conversation id; rows sharing a timestamp are never skipped), or a timestamp.
+    /// </summary>
     [HttpGet("/webhook/wibot/conversations")]
     [ProducesResponseType<ConversationsResponse>(StatusCodes.Status200OK)]
     public async Task<ConversationsResponse> List([FromQuery] int? limit, [FromQuery] string? before, CancellationToken ct) =>
-        await sender.Send(new GetConversationsQuery(User.Id(), RequestValues.Limit(limit), RequestValues.Timestamp(before, "before")), ct);
+        await sender.Send(Guid.TryParse(before, out var id)
+            ? new GetConversationsQuery(User.Id(), RequestValues.Limit(limit), null, id)
+            : new GetConversationsQuery(User.Id(), RequestValues.Limit(limit), RequestValues.Timestamp(before, "before")), ct);
 
     /// <summary>Creates an empty conversation.</summary>
     [HttpPost("/webhook/wibot/conversations")]

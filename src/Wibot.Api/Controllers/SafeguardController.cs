@@ -25,11 +25,14 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
 {
     private const string Both = JwtBearerDefaults.AuthenticationScheme + "," + ApiKeyAuthenticationHandler.SchemeName;
 
-    /// <summary>The queue (technicians): pending by default, oldest first, each with <c>can_decide</c> for the caller.</summary>
+    /// <summary>
+    /// The queue (technicians): pending by default, oldest first, each with <c>can_decide</c> for the caller.
+    /// <c>after</c> (the previous page's <c>next_after</c>, a request id) pages forward; <c>total</c> counts the status.
+    /// </summary>
     [HttpGet("/webhook/wibot/safeguard/requests")]
     [ProducesResponseType<SafeguardListResponse>(StatusCodes.Status200OK)]
-    public async Task<SafeguardListResponse> List([FromQuery] string? status, [FromQuery] int? limit, CancellationToken ct) =>
-        await sender.Send(new GetSafeguardRequestsQuery(User.Id(), (status ?? "pending").ToLowerInvariant(), RequestValues.Limit(limit)), ct);
+    public async Task<SafeguardListResponse> List([FromQuery] string? status, [FromQuery] int? limit, [FromQuery] string? after, CancellationToken ct) =>
+        await sender.Send(new GetSafeguardRequestsQuery(User.Id(), (status ?? "pending").ToLowerInvariant(), RequestValues.Limit(limit), after), ct);
 
     /// <summary>A tool server (X-Api-Key) asks for approval of an action of level L1–L4.</summary>
     [HttpPost("/webhook/wibot/safeguard/requests")]

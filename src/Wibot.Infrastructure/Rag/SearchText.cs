@@ -69,7 +69,6 @@ public static partial class SearchText
         ["fw"] = "pare-feu",
         ["firewall"] = "pare-feu",
         ["parefeu"] = "pare-feu",
-        ["imprimente"] = "imprimante",
         ["user"] = "utilisateur",
         ["users"] = "utilisateurs",
         ["admin"] = "administrateur",

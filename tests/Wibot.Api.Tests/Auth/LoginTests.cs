@@ -178,7 +178,7 @@ public sealed class LoginTests(WibotFactory factory) : ApiTestBase(factory)
     }
 
     [Fact]
-    public async Task AuditLog_RefusesUpdatesAndDeletes()
+    public async Task AuditLog_RefusesUpdatesDeletesAndTruncate_AndKeepsItsRows()
     {
         await CreateUserAsync("hugo");
         await Client.PostAsJsonAsync("/webhook/auth/login", new { username = "hugo", password = "Correct-Horse-9" });
@@ -186,8 +186,12 @@ public sealed class LoginTests(WibotFactory factory) : ApiTestBase(factory)
         var delete = () => WithDbAsync(db => db.Database.ExecuteSqlRawAsync("DELETE FROM audit_log"));
         var update = () => WithDbAsync(db => db.Database.ExecuteSqlRawAsync("UPDATE audit_log SET action = 'forged'"));
 
+        var truncate = () => WithDbAsync(db => db.Database.ExecuteSqlRawAsync("TRUNCATE audit_log"));
+
         await delete.Should().ThrowAsync<Npgsql.PostgresException>().WithMessage("*append-only*");
         await update.Should().ThrowAsync<Npgsql.PostgresException>().WithMessage("*append-only*");
+        await truncate.Should().ThrowAsync<Npgsql.PostgresException>().WithMessage("*append-only*");
+        (await WithDbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "auth.login.succeeded"))).Should().Be(1);
     }
 
     [Fact]

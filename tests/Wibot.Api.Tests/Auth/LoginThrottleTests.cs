@@ -147,6 +147,38 @@ public sealed class LoginThrottleTests(WibotFactory factory) : ApiTestBase(facto
     }
 
     [Fact]
+    public async Task Login_FromAnUntrustedPeer_IsCountedByItsOwnAddress_WhateverXForwardedForSays()
+    {
+        // A peer outside the trusted proxies (not loopback): the machine's own non-loopback address.
+        var address = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == System.Net.NetworkInformation.OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        address.Should().NotBeNull("the test needs a non-loopback IPv4 address to connect from");
+        await using var server = new SecondInstanceFactory(Factory.ConnectionString);
+        server.UseKestrel(k => k.Listen(address!, 0));
+        server.StartServer();
+        var bound = server.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.Single();
+        using var peer = new HttpClient { BaseAddress = new Uri(bound) };
+
+        // Eight failures (the per-address limit) for eight usernames, each claiming another client address.
+        for (var i = 0; i < 8; i++)
+        {
+            using var attempt = new HttpRequestMessage(HttpMethod.Post, "/webhook/auth/login") { Content = JsonContent.Create(new { username = $"spoof{i}", password = "wrong" }) };
+            attempt.Headers.Add("X-Forwarded-For", $"198.51.100.{i + 1}");
+            (await peer.SendAsync(attempt)).StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        }
+
+        using var next = new HttpRequestMessage(HttpMethod.Post, "/webhook/auth/login") { Content = JsonContent.Create(new { username = "spoof-new", password = "wrong" }) };
+        next.Headers.Add("X-Forwarded-For", "198.51.100.99");
+        (await peer.SendAsync(next)).StatusCode.Should().Be(HttpStatusCode.TooManyRequests, "an untrusted X-Forwarded-For is ignored: the peer's own address is counted");
+        (await WithDbAsync(db => db.Database.SqlQuery<string>($"SELECT DISTINCT client_address AS \"Value\" FROM login_failures").ToListAsync()))
+            .Should().Equal(address!.ToString());
+    }
+
+    [Fact]
     public async Task Login_FailuresSpreadOverTwoInstances_AddUp()
     {
         await CreateUserAsync("ivan");

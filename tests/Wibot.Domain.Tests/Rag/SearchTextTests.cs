@@ -29,6 +29,6 @@ public sealed class SearchTextTests
     {
         SearchText.ForQuery("le wi-fi coupe").Split(' ').Should().Contain(["wi-fi", "wifi", "coupe"]);
         SearchText.ForQuery("comment faire ?").Should().Be("comment faire ?");
-        SearchText.ForQuery("l'imprimente bloquée").Split(' ').Should().Contain(["l'imprimente", "imprimante", "bloquée"]);
+        SearchText.ForQuery("l'imprimente bloquée").Split(' ').Should().NotContain("imprimante", "typos are corrected against the index, not by a table");
     }
 }

@@ -84,7 +84,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["query:q"] = SearchRules.QueryMaxLength,
         ["query:type"] = RagTypeMaxLength,
         ["query:client"] = RagClientMaxLength,
-        ["query:before"] = TimestampMaxLength,
+        ["query:before"] = UuidMaxLength, // a conversation id (the previous page's next_before) or a timestamp
         ["query:from"] = TimestampMaxLength,
         ["query:to"] = TimestampMaxLength,
         ["query:conversationId"] = UuidMaxLength,
@@ -93,6 +93,8 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["path:conversationId"] = UuidMaxLength,
         ["path:keyId"] = UuidMaxLength,
         ["path:requestId"] = RequestIdMaxLength,
+        ["query:after"] = RequestIdMaxLength,
+        ["next_after"] = RequestIdMaxLength,
     };
 
     private static readonly Dictionary<string, string[]> Enums = new(StringComparer.Ordinal)
@@ -114,6 +116,8 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["request_id"] = "^[Aa][Pp][Rr]-[0-9]+$",
         ["approval_id"] = "^[Aa][Pp][Rr]-[0-9]+$",
         ["path:requestId"] = "^[Aa][Pp][Rr]-[0-9]+$",
+        ["query:after"] = "^[Aa][Pp][Rr]-[0-9]+$",
+        ["next_after"] = "^[Aa][Pp][Rr]-[0-9]+$",
         ["tool"] = RaiseRules.ToolPattern,
         ["tool_name"] = RaiseRules.ToolPattern,
         ["key"] = ApiKeySecrets.Pattern,

@@ -167,7 +167,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The caller's conversations, most recently active first. `before` is the cursor (an `updated_at`).
+         * The caller's conversations, most recently active first. `before` is the cursor: the `next_before`
+         *     of the previous page (a conversation id; rows sharing a timestamp are never skipped), or a timestamp.
          * @description ConversationsList
          */
         get: operations["ConversationsList"];
@@ -376,6 +377,7 @@ export interface paths {
         };
         /**
          * The queue (technicians): pending by default, oldest first, each with `can_decide` for the caller.
+         *     `after` (the previous page's `next_after`, a request id) pages forward; `total` counts the status.
          * @description SafeguardList
          */
         get: operations["SafeguardList"];
@@ -679,7 +681,7 @@ export interface components {
         };
         ConversationsResponse: {
             conversations?: components["schemas"]["ConversationDto"][] | null;
-            /** Format: date-time */
+            /** Format: uuid */
             next_before?: string | null;
         };
         CreateApiKeyBody: {
@@ -878,6 +880,7 @@ export interface components {
             requests?: components["schemas"]["SafeguardRequestDto"][] | null;
             /** Format: int32 */
             total?: number;
+            next_after?: string | null;
         };
         SafeguardRequestDto: {
             request_id?: string | null;
@@ -2790,6 +2793,7 @@ export interface operations {
             query?: {
                 status?: "pending" | "approved" | "rejected" | "expired" | "all";
                 limit?: number;
+                after?: string;
             };
             header?: never;
             path?: never;

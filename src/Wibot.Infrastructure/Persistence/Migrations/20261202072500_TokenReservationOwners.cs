@@ -11,7 +11,7 @@ namespace Wibot.Infrastructure.Persistence.Migrations
     /// stays their sum, kept by the same statements).
     /// </summary>
     [DbContext(typeof(WibotDbContext))]
-    [Migration("20261202083000_TokenReservationOwners")]
+    [Migration("20261202072500_TokenReservationOwners")]
     public partial class TokenReservationOwners : Migration
     {
         /// <inheritdoc />

@@ -7,7 +7,7 @@ namespace Wibot.Infrastructure.Persistence.Migrations
 {
     /// <summary>Login attempts are recorded before the password is checked; refused ones apart (never counted as failures).</summary>
     [DbContext(typeof(WibotDbContext))]
-    [Migration("20261202084500_LoginAttemptsCountedFirst")]
+    [Migration("20261202072600_LoginAttemptsCountedFirst")]
     public partial class LoginAttemptsCountedFirst : Migration
     {
         /// <inheritdoc />
