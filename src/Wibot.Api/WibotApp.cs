@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Wibot.Api.Infrastructure;
 using Wibot.Application.Auth.Login;
-using Wibot.Application.Common.Behaviours;
+using Wibot.Application;
 using Wibot.Application.Common.Options;
 using Wibot.Infrastructure;
 
@@ -53,23 +53,7 @@ public static class WibotApp
         using var startupLoggerFactory = LoggerFactory.Create(l => l.AddConsole());
         services.AddInfrastructure(builder.Configuration, builder.Environment, startupLoggerFactory.CreateLogger("Wibot.Startup"));
 
-        services.AddMediator(o =>
-        {
-            o.ServiceLifetime = ServiceLifetime.Scoped;
-            o.Assemblies = [typeof(LoginCommand)];
-            o.PipelineBehaviors =
-            [
-                typeof(UnhandledExceptionBehaviour<,>),
-                typeof(ValidationBehaviour<,>),
-                typeof(PerformanceBehaviour<,>),
-            ];
-            o.StreamPipelineBehaviors = [typeof(StreamValidationBehaviour<,>)];
-        });
-        services.AddScoped<Wibot.Application.Tokens.TokenLedger>();
-        services.AddSingleton<Wibot.Application.Tokens.InstanceIdentity>();
-        services.AddScoped<Wibot.Application.Chat.ChatTurnService>();
-        services.AddSingleton<Wibot.Application.Analytics.AnalyticsCache>();
-        services.AddValidatorsFromAssemblyContaining<LoginValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
+        services.AddApplication();
 
         services.Configure<RateLimitOptions>(builder.Configuration.GetSection(RateLimitOptions.Section));
         services.AddSingleton<EventStreamRegistry>();

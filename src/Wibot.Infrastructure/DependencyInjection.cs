@@ -72,6 +72,9 @@ public static partial class DependencyInjection
         services.AddSingleton<UserSessionCache>();
         services.AddSingleton<IUserSessionCache>(sp => sp.GetRequiredService<UserSessionCache>());
         services.AddSingleton<ITokenIssuer, JwtTokenIssuer>();
+        services.AddSingleton<Tokens.InstanceIdentity>();
+        services.AddScoped<ITokenLedger, Tokens.PostgresTokenLedger>();
+        services.AddScoped<IUsageAnalytics, Analytics.PostgresUsageAnalytics>();
 
         services.AddLanguageModel(configuration);
         services.Configure<AttachmentOptions>(configuration.GetSection(AttachmentOptions.Section));
@@ -85,6 +88,7 @@ public static partial class DependencyInjection
         services.AddHostedService<DatabaseInitializerService>();
         services.AddSingleton<Safeguard.PostgresSafeguardSignals>();
         services.AddSingleton<ISafeguardSignals>(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
+        services.AddScoped<ISafeguardPublisher, Safeguard.PostgresSafeguardPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
         services.AddHostedService<Safeguard.SafeguardExpiryService>();
         services.AddHostedService<Tokens.ReservationSweeper>();

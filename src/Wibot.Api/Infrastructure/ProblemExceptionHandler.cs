@@ -50,9 +50,9 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 return Problem(StatusCodes.Status404NotFound, "Not found.", notFound.Message, ProblemTypes.NotFound);
             case ForbiddenException forbidden:
                 return Problem(StatusCodes.Status403Forbidden, "Forbidden.", forbidden.Message, ProblemTypes.Forbidden);
-            case DomainRuleViolationException { IsAuthorizationRule: true } rule:
+            case DomainRuleViolationException { Kind: RuleKind.Forbidden } rule:
                 return Problem(StatusCodes.Status403Forbidden, "Forbidden.", rule.Message, ProblemTypes.Forbidden);
-            case DomainRuleViolationException { IsQuotaRule: true } rule:
+            case DomainRuleViolationException { Kind: RuleKind.QuotaExceeded } rule:
                 return Problem(StatusCodes.Status429TooManyRequests, "Quota exceeded.", rule.Message, ProblemTypes.QuotaExceeded);
             case DomainRuleViolationException rule:
                 return Problem(StatusCodes.Status409Conflict, "Conflict.", rule.Message, ProblemTypes.Conflict);

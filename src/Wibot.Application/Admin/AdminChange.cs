@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Domain.Users;
@@ -10,13 +9,13 @@ namespace Wibot.Application.Admin;
 /// The start of every change to an account's standing: one transaction holding the admins lock (so the
 /// last-admin rule cannot race), the target (tracked), the acting admin, and the active admin count.
 /// </summary>
-internal sealed record AdminChange(IDbContextTransaction Transaction, User Target, User Actor, int ActiveAdmins) : IAsyncDisposable
+internal sealed record AdminChange(IUnitOfWorkTransaction Transaction, User Target, User Actor, int ActiveAdmins) : IAsyncDisposable
 {
     private const string AdminsLock = "wibot.admins";
 
     public static async Task<AdminChange> BeginAsync(IWibotDbContext db, int actorId, int userId, CancellationToken ct)
     {
-        var transaction = await db.Database.BeginTransactionAsync(ct);
+        var transaction = await db.BeginTransactionAsync(ct);
         try
         {
             await db.LockAsync(AdminsLock, ct);

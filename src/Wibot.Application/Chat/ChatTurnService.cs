@@ -5,7 +5,6 @@ using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Mapping;
 using Wibot.Application.Common.Options;
-using Wibot.Application.Tokens;
 using Wibot.Domain.Conversations;
 
 namespace Wibot.Application.Chat;
@@ -62,7 +61,7 @@ public sealed record ChatCompletion(Guid MessageId, long TokensUsed, long Tokens
 /// </summary>
 public sealed class ChatTurnService(
     IWibotDbContext db,
-    TokenLedger ledger,
+    ITokenLedger ledger,
     IDocumentRetriever retriever,
     IAttachmentReader attachments,
     IOptions<LlmOptions> llm,
@@ -154,7 +153,7 @@ public sealed class ChatTurnService(
                 }
                 else
                 {
-                    await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                    await using var transaction = await db.BeginTransactionAsync(ct);
                     await db.SaveChangesAsync(ct);
                     await CountMessageAsync(conversation.Id, now, ct);
                     await transaction.CommitAsync(ct);
@@ -183,7 +182,7 @@ public sealed class ChatTurnService(
         var now = clock.GetUtcNow();
         var answer = Message.FromAssistant(turn.ConversationId, text, turn.Mode, (int)Math.Min(tokens, int.MaxValue), turn.Sources.Count, now, turn.AnswerId);
         db.Messages.Add(answer);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.BeginTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
         await CountMessageAsync(turn.ConversationId, now, ct);
         var remaining = await ledger.SettleAsync(turn.Reservation, tokens, ct);

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Wibot.Application.Common.Interfaces;
 using Wibot.Domain.Safeguard;
 using Wibot.Domain.Users;
 
@@ -159,17 +157,5 @@ public static class SafeguardViews
         }
 
         return null;
-    }
-}
-
-internal static class SafeguardNotifications
-{
-    public const string Channel = "wibot_safeguard";
-
-    /// <summary>Signals a change to every instance (delivered when the surrounding transaction commits).</summary>
-    public static Task NotifyAsync(IWibotDbContext db, string kind, SafeguardRequest request, SafeguardStatus status, CancellationToken ct)
-    {
-        var payload = $"{kind}|{request.Id}|{SafeguardViews.StatusName(status)}";
-        return db.Database.ExecuteSqlAsync($"SELECT pg_notify({Channel}, {payload})", ct);
     }
 }

@@ -1,19 +1,18 @@
 namespace Wibot.Domain.Common;
 
-/// <summary>A named business rule was broken. The API maps it to 409, or 403 when <see cref="IsAuthorizationRule"/>.</summary>
+/// <summary>A named business rule was broken; <see cref="Kind"/> says what that means for the caller.</summary>
 public sealed class DomainRuleViolationException : Exception
 {
     public DomainRuleViolationException(IBusinessRule rule)
         : base(rule.Message)
     {
         RuleName = rule.GetType().Name;
-        IsAuthorizationRule = rule.IsAuthorizationRule;
-        IsQuotaRule = rule.IsQuotaRule;
+        Kind = rule.Kind;
     }
-
-    public bool IsQuotaRule { get; }
 
     public string RuleName { get; }
 
-    public bool IsAuthorizationRule { get; }
+    public RuleKind Kind { get; }
+
+    public bool IsAuthorizationRule => Kind == RuleKind.Forbidden;
 }

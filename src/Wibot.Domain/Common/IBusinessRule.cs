@@ -7,11 +7,16 @@ public interface IBusinessRule
 
     string Message { get; }
 
-    /// <summary>True when breaking the rule means "not allowed" (403) rather than "conflict" (409).</summary>
-    bool IsAuthorizationRule => false;
+    /// <summary>What breaking the rule means for the caller (the API maps each kind to one status).</summary>
+    RuleKind Kind => RuleKind.Conflict;
+}
 
-    /// <summary>True when breaking the rule means "the monthly quota does not allow it" (429).</summary>
-    bool IsQuotaRule => false;
+/// <summary>The kinds of broken rule: the state forbids it now (409), the actor may not (403), the monthly quota does not allow it (429).</summary>
+public enum RuleKind
+{
+    Conflict = 0,
+    Forbidden = 1,
+    QuotaExceeded = 2,
 }
 
 public static class Rules

@@ -68,6 +68,19 @@ public sealed class SafeguardRequest
 
     public string? Comment { get; private set; }
 
+    private readonly List<ISafeguardEvent> _events = [];
+
+    /// <summary>What happened to the request since it was loaded, oldest first (not persisted).</summary>
+    public IReadOnlyList<ISafeguardEvent> Events => _events;
+
+    /// <summary>Hands the recorded events over once (the unit of work turns them into audit entries and signals).</summary>
+    public IReadOnlyList<ISafeguardEvent> DequeueEvents()
+    {
+        var events = _events.ToArray();
+        _events.Clear();
+        return events;
+    }
+
     public static SafeguardRequest Raise(
         string tool, string argumentsJson, ActionLevel level, string reason, string requestedBy, User? requestedFor, TimeSpan ttl, DateTimeOffset now, Guid? requestedByKeyId = null,
         IEnumerable<string>? secretArguments = null)
@@ -86,7 +99,7 @@ public sealed class SafeguardRequest
             throw new ArgumentOutOfRangeException(nameof(ttl), "The time to live must be between 30 seconds and one day.");
         }
 
-        return new SafeguardRequest
+        var request = new SafeguardRequest
         {
             Tool = tool,
             Arguments = argumentsJson,
@@ -101,6 +114,8 @@ public sealed class SafeguardRequest
             ExpiresAt = now + ttl,
             Status = SafeguardStatus.Pending,
         };
+        request._events.Add(new SafeguardRequestRaised(request, now));
+        return request;
     }
 
     /// <summary>The status as of <paramref name="now"/>: a pending request past its expiry is expired, marked or not.</summary>
@@ -129,6 +144,7 @@ public sealed class SafeguardRequest
         }
 
         Status = SafeguardStatus.Expired;
+        _events.Add(new SafeguardRequestExpired(this, now));
         return true;
     }
 
@@ -164,8 +180,23 @@ public sealed class SafeguardRequest
         DecidedBy = approver.Username;
         DecidedAt = now;
         Comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
+        _events.Add(new SafeguardRequestDecided(this, approver.Id, approver.Username, outcome, now));
     }
 }
+
+/// <summary>Something that happened to a Safeguard request (past tense; raised by the aggregate).</summary>
+public interface ISafeguardEvent
+{
+    SafeguardRequest Request { get; }
+
+    DateTimeOffset At { get; }
+}
+
+public sealed record SafeguardRequestRaised(SafeguardRequest Request, DateTimeOffset At) : ISafeguardEvent;
+
+public sealed record SafeguardRequestDecided(SafeguardRequest Request, int ApproverId, string Approver, SafeguardStatus Outcome, DateTimeOffset At) : ISafeguardEvent;
+
+public sealed record SafeguardRequestExpired(SafeguardRequest Request, DateTimeOffset At) : ISafeguardEvent;
 
 public sealed class SafeguardRequestMustBePending(SafeguardStatus status) : IBusinessRule
 {
@@ -187,7 +218,7 @@ public sealed class ApproverMustCoverActionLevel(AccreditationLevel accreditatio
 
     public string Message => $"Accreditation {accreditation} cannot decide a level {level} action.";
 
-    public bool IsAuthorizationRule => true;
+    public RuleKind Kind => RuleKind.Forbidden;
 }
 
 public sealed class RequesterCannotDecideOwnRequest(int approverId, int? requestedForId) : IBusinessRule
@@ -196,7 +227,7 @@ public sealed class RequesterCannotDecideOwnRequest(int approverId, int? request
 
     public string Message => "A request raised on your behalf must be decided by someone else.";
 
-    public bool IsAuthorizationRule => true;
+    public RuleKind Kind => RuleKind.Forbidden;
 }
 
 public sealed class ApproverMustBeActive(bool isActive) : IBusinessRule
@@ -205,5 +236,5 @@ public sealed class ApproverMustBeActive(bool isActive) : IBusinessRule
 
     public string Message => "A deactivated account cannot decide requests.";
 
-    public bool IsAuthorizationRule => true;
+    public RuleKind Kind => RuleKind.Forbidden;
 }

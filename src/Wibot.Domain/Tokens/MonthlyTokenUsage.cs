@@ -54,32 +54,56 @@ public sealed class MonthlyTokenUsage
     /// The admission rule: a message is admitted only while its estimated input fits what is neither
     /// used nor held by requests in flight (the answer's length is not reserved). Concurrent sends can
     /// therefore pass the quota by one answer at most, never by a huge input.
-    /// Mirrored atomically by the ledger's reservation statement (Infrastructure/application SQL).
     /// </summary>
     public bool CanAdmit(long estimatedInputTokens) => UsedTokens + ReservedTokens + estimatedInputTokens <= QuotaTokens;
 
-    public void EnsureCanAdmit(long estimatedInputTokens)
+    /// <summary>What a request holds while it runs: at least its estimated input.</summary>
+    public static long HoldFor(long estimatedInputTokens, long holdTokens) => Math.Max(estimatedInputTokens, holdTokens);
+
+    /// <summary>
+    /// Admits a request (quota not exhausted, estimated input within what is left) and holds
+    /// <see cref="HoldFor"/> tokens for it until it is settled. Mirrored atomically by
+    /// <c>PostgresTokenLedger.ReserveAsync</c> (one UPDATE … WHERE used + reserved + estimate &lt;= quota).
+    /// </summary>
+    /// <returns>The tokens held.</returns>
+    public long Reserve(long estimatedInputTokens, long holdTokens)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(estimatedInputTokens);
         EnsureCanSpend();
         Rules.Check(new QuotaMustCoverEstimatedInput(this, estimatedInputTokens));
+        var hold = HoldFor(estimatedInputTokens, holdTokens);
+        ReservedTokens = checked(ReservedTokens + hold);
+        return hold;
     }
 
-    public void Charge(long tokens)
+    /// <summary>
+    /// Ends a reservation: its hold is freed and the real cost charged (0 when the model failed).
+    /// Mirrored atomically by <c>PostgresTokenLedger.SettleAsync</c>.
+    /// </summary>
+    /// <returns>What remains this month.</returns>
+    public long Settle(long heldTokens, long tokens)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(heldTokens);
         ArgumentOutOfRangeException.ThrowIfNegative(tokens);
-        UsedTokens += tokens;
+        ReservedTokens = Math.Max(ReservedTokens - heldTokens, 0);
+        UsedTokens = checked(UsedTokens + tokens);
+        return RemainingTokens;
     }
 
-    public void SetQuota(long quota)
+    /// <summary>An administrator's adjustment of this month's quota: set it, then add to it (either or both); later months inherit the result.</summary>
+    public void Adjust(long? setQuota, long? addTokens)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(quota);
-        QuotaTokens = quota;
-    }
+        if (setQuota is { } quota)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(quota);
+            QuotaTokens = quota;
+        }
 
-    public void AddToQuota(long tokens)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(tokens);
-        QuotaTokens = checked(QuotaTokens + tokens);
+        if (addTokens is { } add)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(add);
+            QuotaTokens = checked(QuotaTokens + add);
+        }
     }
 }
 
@@ -89,7 +113,7 @@ public sealed class QuotaMustNotBeExhausted(MonthlyTokenUsage usage) : IBusiness
 
     public string Message => "Monthly token quota exhausted.";
 
-    public bool IsQuotaRule => true;
+    public RuleKind Kind => RuleKind.QuotaExceeded;
 }
 
 public sealed class QuotaMustCoverEstimatedInput(MonthlyTokenUsage usage, long estimatedInputTokens) : IBusinessRule
@@ -99,5 +123,5 @@ public sealed class QuotaMustCoverEstimatedInput(MonthlyTokenUsage usage, long e
     public string Message =>
         $"This message needs about {estimatedInputTokens} tokens of input, more than the {Math.Max(0, usage.QuotaTokens - usage.UsedTokens - usage.ReservedTokens)} left this month. Shorten it or remove attachments.";
 
-    public bool IsQuotaRule => true;
+    public RuleKind Kind => RuleKind.QuotaExceeded;
 }

@@ -31,7 +31,7 @@ public sealed class AdminCannotDemoteThemself(bool attempted) : IBusinessRule
 
     public string Message => "An administrator cannot remove their own admin role.";
 
-    public bool IsAuthorizationRule => true;
+    public RuleKind Kind => RuleKind.Forbidden;
 }
 
 public sealed class AdminCannotDeactivateThemself(bool attempted) : IBusinessRule
@@ -40,7 +40,7 @@ public sealed class AdminCannotDeactivateThemself(bool attempted) : IBusinessRul
 
     public string Message => "An administrator cannot deactivate their own account.";
 
-    public bool IsAuthorizationRule => true;
+    public RuleKind Kind => RuleKind.Forbidden;
 }
 
 public sealed class AdminCannotDeleteThemself(bool attempted) : IBusinessRule
@@ -49,7 +49,7 @@ public sealed class AdminCannotDeleteThemself(bool attempted) : IBusinessRule
 
     public string Message => "An administrator cannot delete their own account.";
 
-    public bool IsAuthorizationRule => true;
+    public RuleKind Kind => RuleKind.Forbidden;
 }
 
 public sealed class LastActiveAdminMustRemain(bool removesAnActiveAdmin, int activeAdmins) : IBusinessRule

@@ -35,6 +35,9 @@ public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : D
         }
     }
 
+    public async Task<IUnitOfWorkTransaction> BeginTransactionAsync(CancellationToken cancellationToken) =>
+        new UnitOfWorkTransaction(await Database.BeginTransactionAsync(cancellationToken));
+
     public Task LockAsync(string resource, CancellationToken cancellationToken) =>
         Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtext({resource}))", cancellationToken);
 
@@ -43,4 +46,11 @@ public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : D
         ArgumentNullException.ThrowIfNull(modelBuilder);
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(WibotDbContext).Assembly);
     }
+}
+
+internal sealed class UnitOfWorkTransaction(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction transaction) : IUnitOfWorkTransaction
+{
+    public Task CommitAsync(CancellationToken cancellationToken) => transaction.CommitAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => transaction.DisposeAsync();
 }

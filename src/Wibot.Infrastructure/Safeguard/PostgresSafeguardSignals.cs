@@ -16,7 +16,7 @@ namespace Wibot.Infrastructure.Safeguard;
 internal sealed partial class PostgresSafeguardSignals(NpgsqlDataSource dataSource, ILogger<PostgresSafeguardSignals> logger)
     : BackgroundService, ISafeguardSignals
 {
-    private const string Channel = "wibot_safeguard";
+    internal const string Channel = "wibot_safeguard";
     private readonly ConcurrentDictionary<long, ConcurrentDictionary<Waiter, byte>> _waiters = new();
     private readonly ConcurrentDictionary<Channel<SafeguardSignal>, byte> _subscribers = new();
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -82,6 +82,9 @@ internal sealed partial class PostgresSafeguardSignals(NpgsqlDataSource dataSour
             }
         }
     }
+
+    /// <summary>The payload on the channel, <c>kind|number|status</c>: written by <see cref="PostgresSafeguardPublisher"/>, read here.</summary>
+    internal static string Format(string kind, long id, string status) => string.Create(CultureInfo.InvariantCulture, $"{kind}|{id}|{status}");
 
     private void OnNotification(object sender, NpgsqlNotificationEventArgs e)
     {

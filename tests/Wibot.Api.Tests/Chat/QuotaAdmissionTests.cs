@@ -4,7 +4,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Wibot.Api.Tests.Infrastructure;
-using Wibot.Application.Tokens;
+using Wibot.Application.Common.Interfaces;
 using Wibot.Infrastructure.Persistence;
 
 namespace Wibot.Api.Tests.Chat;
@@ -43,7 +43,7 @@ public sealed class QuotaAdmissionTests(WibotFactory factory) : ChatTestBase(fac
         TokenReservation reservation;
         using (var scope = Factory.Services.CreateScope())
         {
-            reservation = await scope.ServiceProvider.GetRequiredService<TokenLedger>().ReserveAsync(user.Id, DateTimeOffset.UtcNow, 100, 1500, default);
+            reservation = await scope.ServiceProvider.GetRequiredService<ITokenLedger>().ReserveAsync(user.Id, DateTimeOffset.UtcNow, 100, 1500, default);
         }
 
         (await ReservedTokensAsync(user.Id)).Should().Be(1500);

@@ -39,6 +39,44 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void Application_SpeaksNoSql_ItsPortsDo()
+    {
+        var result = Types.InAssembly(Application).ShouldNot()
+            .HaveDependencyOnAny(
+                "Microsoft.EntityFrameworkCore.Infrastructure.DatabaseFacade",
+                "Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions",
+                "Microsoft.EntityFrameworkCore.RelationalQueryableExtensions",
+                "Microsoft.EntityFrameworkCore.Storage",
+                "System.Data.Common",
+                "Npgsql")
+            .GetResult();
+
+        result.IsSuccessful.Should().BeTrue(string.Join(", ", result.FailingTypeNames ?? []));
+        Application.GetReferencedAssemblies().Select(a => a.Name).Should().NotContain(["Microsoft.EntityFrameworkCore.Relational", "Npgsql", "Npgsql.EntityFrameworkCore.PostgreSQL"]);
+    }
+
+    [Fact]
+    public void Application_HoldsNoSqlText()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Wibot.sln")))
+        {
+            root = root.Parent;
+        }
+
+        root.Should().NotBeNull("the tests run inside the repository");
+        var sources = Directory.EnumerateFiles(Path.Combine(root!.FullName, "src", "Wibot.Application"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        // SQL keywords in upper case, or a PostgreSQL function call, anywhere but in comments (raw string literals span lines).
+        var sql = new System.Text.RegularExpressions.Regex(@"\b(SELECT\s|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|pg_[a-z_]+\()");
+        static string Code(string file) => string.Join('\n', File.ReadLines(file).Where(l => !l.TrimStart().StartsWith("//", StringComparison.Ordinal)));
+
+        sources.Should().NotBeEmpty();
+        sources.Where(f => sql.IsMatch(Code(f))).Select(Path.GetFileName).Should().BeEmpty("SQL lives in Infrastructure, behind a port");
+    }
+
+    [Fact]
     public void Infrastructure_DoesNotDependOnApi()
     {
         var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("Wibot.Api").GetResult();

@@ -5,7 +5,6 @@ using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Mapping;
 using Wibot.Application.Common.Validation;
-using Wibot.Application.Tokens;
 using Wibot.Domain.Audit;
 using Wibot.Domain.Users;
 
@@ -37,7 +36,7 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
     }
 }
 
-public sealed class CreateUserHandler(IWibotDbContext db, IPasswordHasher hasher, TokenLedger ledger, TimeProvider clock)
+public sealed class CreateUserHandler(IWibotDbContext db, IPasswordHasher hasher, ITokenLedger ledger, TimeProvider clock)
     : ICommandHandler<CreateUserCommand, AdminUserResponse>
 {
     public async ValueTask<AdminUserResponse> Handle(CreateUserCommand command, CancellationToken cancellationToken)
@@ -61,7 +60,7 @@ public sealed class CreateUserHandler(IWibotDbContext db, IPasswordHasher hasher
         var usage = await ledger.CurrentAsync(user.Id, now, cancellationToken);
         if (command.QuotaTokens is { } quota)
         {
-            usage.SetQuota(quota);
+            usage.Adjust(quota, null);
         }
 
         var actor = await db.Users.AsNoTracking().Where(u => u.Id == command.ActorId).Select(u => u.Username).FirstOrDefaultAsync(cancellationToken);

@@ -5,7 +5,6 @@ using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Mapping;
 using Wibot.Application.Common.Validation;
-using Wibot.Application.Tokens;
 using Wibot.Domain.Audit;
 using Wibot.Domain.Users;
 
@@ -40,7 +39,7 @@ public sealed class UpdateUserValidator : AbstractValidator<UpdateUserCommand>
     }
 }
 
-public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher, TokenLedger ledger, TimeProvider clock)
+public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher, ITokenLedger ledger, TimeProvider clock)
     : ICommandHandler<UpdateUserCommand, AdminUserResponse>
 {
     public async ValueTask<AdminUserResponse> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
@@ -87,15 +86,7 @@ public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher
 
         var usage = await ledger.CurrentAsync(target.Id, now, cancellationToken);
         var quotaBefore = usage.QuotaTokens;
-        if (command.QuotaTokens is { } quota)
-        {
-            usage.SetQuota(quota);
-        }
-
-        if (command.AddTokens is { } add)
-        {
-            usage.AddToQuota(add);
-        }
+        usage.Adjust(command.QuotaTokens, command.AddTokens);
 
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.UserUpdated, now, actor.Id, actor.Username, target.Username, true,
             AuditSnapshot.Diff(before, AuditSnapshot.Of(target), new

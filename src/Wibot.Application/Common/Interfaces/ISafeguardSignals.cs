@@ -20,3 +20,12 @@ public interface ISafeguardWaiter : IDisposable
     /// <summary>Completes when a change of the request is signalled, or when the timeout elapses (false).</summary>
     Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// Sends Safeguard changes to every instance from the unit of work: a signal published inside a
+/// transaction is delivered when it commits, never when it rolls back.
+/// </summary>
+public interface ISafeguardPublisher
+{
+    Task PublishAsync(SafeguardSignal signal, CancellationToken cancellationToken);
+}

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Wibot.Domain.Audit;
 using Wibot.Domain.Conversations;
 using Wibot.Domain.Tokens;
@@ -24,11 +23,19 @@ public interface IWibotDbContext
 
     DbSet<Domain.Safeguard.ApiKey> ApiKeys { get; }
 
-    DatabaseFacade Database { get; }
-
     /// <summary>Saves; a unique-index violation becomes a <see cref="Exceptions.ConflictException"/>.</summary>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Takes a transaction-scoped lock on a named resource (serializes rare critical sections).</summary>
+    /// <summary>
+    /// Opens a transaction on the unit of work. Kept here rather than behind a port of its own: what
+    /// must commit together is the handler's business (a turn's message and its charge, a decision and
+    /// its audit entry and signal), and the ports' statements run on this very connection.
+    /// </summary>
+    Task<IUnitOfWorkTransaction> BeginTransactionAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes a transaction-scoped lock on a named resource. Kept here because a rule across rows (the
+    /// last active admin) needs its readers serialized, which no DbSet operation expresses.
+    /// </summary>
     Task LockAsync(string resource, CancellationToken cancellationToken);
 }

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Wibot.Application.Admin;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Application.Tokens;
 using Wibot.Domain.Audit;
 
 namespace Wibot.Application.Quotas.AdjustQuota;
@@ -23,7 +22,7 @@ public sealed class AdjustQuotaValidator : AbstractValidator<AdjustQuotaCommand>
     }
 }
 
-public sealed class AdjustQuotaHandler(IWibotDbContext db, TokenLedger ledger, TimeProvider clock) : ICommandHandler<AdjustQuotaCommand, AdminUserResponse>
+public sealed class AdjustQuotaHandler(IWibotDbContext db, ITokenLedger ledger, TimeProvider clock) : ICommandHandler<AdjustQuotaCommand, AdminUserResponse>
 {
     public async ValueTask<AdminUserResponse> Handle(AdjustQuotaCommand command, CancellationToken cancellationToken)
     {
@@ -33,15 +32,7 @@ public sealed class AdjustQuotaHandler(IWibotDbContext db, TokenLedger ledger, T
         var now = clock.GetUtcNow();
         var usage = await ledger.CurrentAsync(user.Id, now, cancellationToken);
         var before = usage.QuotaTokens;
-        if (command.QuotaTokens is { } quota)
-        {
-            usage.SetQuota(quota);
-        }
-
-        if (command.AddTokens is { } add)
-        {
-            usage.AddToQuota(add);
-        }
+        usage.Adjust(command.QuotaTokens, command.AddTokens);
 
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.QuotaAdjusted, now, command.ActorId, actor, user.Username, true,
             AuditSnapshot.Diff(new { quota_tokens = before }, new { quota_tokens = usage.QuotaTokens }), command.ClientAddress));

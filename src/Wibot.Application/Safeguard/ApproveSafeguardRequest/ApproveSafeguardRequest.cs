@@ -3,7 +3,6 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Domain.Audit;
 using Wibot.Domain.Safeguard;
 
 namespace Wibot.Application.Safeguard.ApproveSafeguardRequest;
@@ -19,17 +18,17 @@ public sealed class ApproveSafeguardRequestValidator : AbstractValidator<Approve
     }
 }
 
-public sealed class ApproveSafeguardRequestHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<ApproveSafeguardRequestCommand, SafeguardRequestResponse>
+public sealed class ApproveSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock) : ICommandHandler<ApproveSafeguardRequestCommand, SafeguardRequestResponse>
 {
     public ValueTask<SafeguardRequestResponse> Handle(ApproveSafeguardRequestCommand command, CancellationToken cancellationToken) =>
-        SafeguardDecision.DecideAsync(db, clock, command.UserId, command.RequestId, approve: true, command.Comment, command.ClientAddress, cancellationToken);
+        SafeguardDecision.DecideAsync(db, journal, clock, command.UserId, command.RequestId, approve: true, command.Comment, command.ClientAddress, cancellationToken);
 }
 
-/// <summary>The one way a request gets decided: load, apply the domain rule, save once (optimistic concurrency), audit, notify.</summary>
+/// <summary>The one way a request gets decided: load, apply the domain rule, save through the journal (optimistic concurrency).</summary>
 internal static class SafeguardDecision
 {
     public static async ValueTask<SafeguardRequestResponse> DecideAsync(
-        IWibotDbContext db, TimeProvider clock, int userId, string requestId, bool approve, string? comment, string? clientAddress, CancellationToken ct)
+        IWibotDbContext db, SafeguardJournal journal, TimeProvider clock, int userId, string requestId, bool approve, string? comment, string? clientAddress, CancellationToken ct)
     {
         if (!SafeguardRequest.TryParseId(requestId, out var id))
         {
@@ -48,23 +47,14 @@ internal static class SafeguardDecision
             request.Reject(approver, comment, now);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await journal.SaveAsync([request], clientAddress, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             throw new ConflictException("The request has just been decided by someone else.");
         }
-
-        db.AuditEntries.Add(AuditEntry.Record(
-            approve ? AuditActions.SafeguardApproved : AuditActions.SafeguardRejected, now, approver.Id, approver.Username, request.RequestId, true,
-            System.Text.Json.JsonSerializer.Serialize(new { tool = request.Tool, level = request.Level.ToString(), comment = request.Comment }),
-            clientAddress));
-        await db.SaveChangesAsync(ct);
-        await SafeguardNotifications.NotifyAsync(db, "decided", request, request.Status, ct);
-        await transaction.CommitAsync(ct);
 
         var message = approve ? $"Demande {request.RequestId} approuvée." : $"Demande {request.RequestId} refusée.";
         return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, approver, maskSecrets: true), message);

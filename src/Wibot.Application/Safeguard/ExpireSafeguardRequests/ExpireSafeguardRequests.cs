@@ -1,7 +1,6 @@
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Wibot.Application.Common.Interfaces;
-using Wibot.Domain.Audit;
 using Wibot.Domain.Safeguard;
 
 namespace Wibot.Application.Safeguard.ExpireSafeguardRequests;
@@ -9,7 +8,7 @@ namespace Wibot.Application.Safeguard.ExpireSafeguardRequests;
 /// <summary>The background job's step: marks pending requests past their expiry, audits and signals them.</summary>
 public sealed record ExpireSafeguardRequestsCommand : ICommand<int>;
 
-public sealed class ExpireSafeguardRequestsHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<ExpireSafeguardRequestsCommand, int>
+public sealed class ExpireSafeguardRequestsHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock) : ICommandHandler<ExpireSafeguardRequestsCommand, int>
 {
     public async ValueTask<int> Handle(ExpireSafeguardRequestsCommand command, CancellationToken cancellationToken)
     {
@@ -23,16 +22,14 @@ public sealed class ExpireSafeguardRequestsHandler(IWibotDbContext db, TimeProvi
             return 0;
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var request in due)
         {
             request.Expire(now);
-            db.AuditEntries.Add(AuditEntry.Record(AuditActions.SafeguardExpired, now, null, "system", request.RequestId, true, null, null));
         }
 
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await journal.SaveAsync(due, clientAddress: null, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -40,12 +37,6 @@ public sealed class ExpireSafeguardRequestsHandler(IWibotDbContext db, TimeProvi
             return 0;
         }
 
-        foreach (var request in due)
-        {
-            await SafeguardNotifications.NotifyAsync(db, "expired", request, request.Status, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
         return due.Count;
     }
 }

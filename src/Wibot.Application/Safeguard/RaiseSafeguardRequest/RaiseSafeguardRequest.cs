@@ -1,12 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Options;
-using Wibot.Domain.Audit;
 using Wibot.Domain.Safeguard;
 using Wibot.Domain.Users;
 
@@ -53,7 +51,7 @@ public sealed class RaiseSafeguardRequestValidator : AbstractValidator<RaiseSafe
     }
 }
 
-public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, TimeProvider clock, IOptions<SafeguardOptions> options)
+public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock, IOptions<SafeguardOptions> options)
     : ICommandHandler<RaiseSafeguardRequestCommand, SafeguardRequestResponse>
 {
     public async ValueTask<SafeguardRequestResponse> Handle(RaiseSafeguardRequestCommand command, CancellationToken cancellationToken)
@@ -74,21 +72,8 @@ public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, TimeProvide
             command.Tool, command.Arguments!.Value.GetRawText(), Enum.Parse<ActionLevel>(command.Level), command.Reason.Trim(),
             command.ToolServer, requestedFor, ttl, now, command.ToolServerKeyId, command.SecretArguments);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         db.SafeguardRequests.Add(request);
-        await db.SaveChangesAsync(cancellationToken);
-        db.AuditEntries.Add(AuditEntry.Record(AuditActions.SafeguardRequested, now, null, command.ToolServer, request.RequestId, true,
-            JsonSerializer.Serialize(new AuditDetails(request.Tool, request.Level.ToString(), request.RequestedFor, SafeguardViews.ParseArguments(request.Arguments, maskSecrets: true, request.SecretArguments))),
-            command.ClientAddress));
-        await db.SaveChangesAsync(cancellationToken);
-        await SafeguardNotifications.NotifyAsync(db, "created", request, request.Status, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await journal.SaveAsync([request], command.ClientAddress, cancellationToken);
         return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, viewer: null, maskSecrets: false));
     }
-
-    private sealed record AuditDetails(
-        [property: JsonPropertyName("tool")] string Tool,
-        [property: JsonPropertyName("level")] string Level,
-        [property: JsonPropertyName("requested_for")] string? RequestedFor,
-        [property: JsonPropertyName("arguments")] JsonElement Arguments);
 }

@@ -20,9 +20,9 @@ public sealed class RejectSafeguardRequestValidator : AbstractValidator<RejectSa
     }
 }
 
-public sealed class RejectSafeguardRequestHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<RejectSafeguardRequestCommand, SafeguardRequestResponse>
+public sealed class RejectSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock) : ICommandHandler<RejectSafeguardRequestCommand, SafeguardRequestResponse>
 {
     public ValueTask<SafeguardRequestResponse> Handle(RejectSafeguardRequestCommand command, CancellationToken cancellationToken) =>
-        SafeguardDecision.DecideAsync(db, clock, command.UserId, command.RequestId, approve: false,
+        SafeguardDecision.DecideAsync(db, journal, clock, command.UserId, command.RequestId, approve: false,
             command.Comment, command.ClientAddress, cancellationToken);
 }

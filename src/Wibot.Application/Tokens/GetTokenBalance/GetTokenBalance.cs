@@ -1,5 +1,6 @@
 using Mediator;
-using Wibot.Application.Tokens;
+using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Tokens;
 
 namespace Wibot.Application.Tokens.GetTokenBalance;
 
@@ -13,12 +14,12 @@ public sealed record TokenBalanceResponse(
     DateTimeOffset ResetsAt,
     long TokensRemaining);
 
-public sealed class GetTokenBalanceHandler(TokenLedger ledger, TimeProvider clock) : IQueryHandler<GetTokenBalanceQuery, TokenBalanceResponse>
+public sealed class GetTokenBalanceHandler(ITokenLedger ledger, QuotaCalendar calendar, TimeProvider clock) : IQueryHandler<GetTokenBalanceQuery, TokenBalanceResponse>
 {
     public async ValueTask<TokenBalanceResponse> Handle(GetTokenBalanceQuery query, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var usage = await ledger.CurrentReadOnlyAsync(query.UserId, now, cancellationToken);
-        return new TokenBalanceResponse(usage.Month, usage.UsedTokens, usage.QuotaTokens, usage.RemainingTokens, ledger.Calendar.ResetsAt(now), usage.RemainingTokens);
+        return new TokenBalanceResponse(usage.Month, usage.UsedTokens, usage.QuotaTokens, usage.RemainingTokens, calendar.ResetsAt(now), usage.RemainingTokens);
     }
 }

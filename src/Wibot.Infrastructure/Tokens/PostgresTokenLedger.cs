@@ -2,21 +2,22 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Options;
-using Wibot.Application.Common.Sql;
 using Wibot.Domain.Common;
 using Wibot.Domain.Tokens;
+using Wibot.Infrastructure.Persistence;
 
-namespace Wibot.Application.Tokens;
+namespace Wibot.Infrastructure.Tokens;
 
-/// <summary>Finds a user's usage row for the current month, opening it by the rollover rule when needed.</summary>
-public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOptions<QuotaOptions> options, IOptions<LlmOptions> llm, InstanceIdentity instance)
+/// <summary>
+/// The ledger on PostgreSQL: each statement is the atomic mirror of a <see cref="MonthlyTokenUsage"/>
+/// method, named next to it, so that concurrent requests of one user are serialized by the row.
+/// </summary>
+internal sealed class PostgresTokenLedger(WibotDbContext db, QuotaCalendar calendar, IOptions<QuotaOptions> options, IOptions<LlmOptions> llm, InstanceIdentity instance)
+    : ITokenLedger
 {
     // A turn never outlives the model's overall timeout; past it (plus a margin), its reservation is freed by any instance.
     private readonly TimeSpan reservationLifetime = TimeSpan.FromSeconds(Math.Max(1, llm.Value.TimeoutSeconds) + 60);
 
-    public QuotaCalendar Calendar => calendar;
-
-    /// <summary>The current month's row, tracked (for commands that change it).</summary>
     public async Task<MonthlyTokenUsage> CurrentAsync(int userId, DateTimeOffset now, CancellationToken ct)
     {
         var month = calendar.MonthOf(now);
@@ -33,7 +34,7 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
         return await db.TokenUsage.FirstAsync(t => t.UserId == userId && t.Month == month, ct);
     }
 
-    /// <summary>The current month's figures without tracking (one query when the row exists).</summary>
+    // One query when the row exists.
     public async Task<MonthlyTokenUsage> CurrentReadOnlyAsync(int userId, DateTimeOffset now, CancellationToken ct)
     {
         var month = calendar.MonthOf(now);
@@ -51,15 +52,14 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
     }
 
     /// <summary>
-    /// Admits a request when its estimated input fits, by the rule of <see cref="MonthlyTokenUsage.CanAdmit"/>,
-    /// which this statement mirrors atomically (used + reserved + estimate within the quota), and then holds
-    /// <paramref name="holdTokens"/> (the input plus the answer's budget) while it runs, so that concurrent
-    /// sends see it and overshoot by one answer at most. The reservation belongs to this instance and
-    /// expires, so that a crash frees it and a restart of another instance does not.
+    /// Mirrors <see cref="MonthlyTokenUsage.Reserve"/> in one statement: admitted when used + reserved +
+    /// estimate stays within the quota (<see cref="MonthlyTokenUsage.CanAdmit"/>), then the hold is added to
+    /// reserved_tokens. The reservation belongs to this instance and expires, so that a crash frees it and
+    /// a restart of another instance does not.
     /// </summary>
     public async Task<TokenReservation> ReserveAsync(int userId, DateTimeOffset now, long estimatedInput, long holdTokens, CancellationToken ct)
     {
-        var hold = Math.Max(estimatedInput, holdTokens);
+        var hold = MonthlyTokenUsage.HoldFor(estimatedInput, holdTokens);
         // The usual case, in one statement: this month's row exists and has room.
         var month = calendar.MonthOf(now);
         var reservation = await TryReserveAsync(
@@ -71,12 +71,12 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
 
         // The month is not opened yet, or the quota does not allow it: the domain rule decides and explains.
         var usage = await CurrentReadOnlyAsync(userId, now, ct);
-        usage.EnsureCanAdmit(estimatedInput);
+        usage.Reserve(estimatedInput, holdTokens);
         return await TryReserveAsync("usage_id = @id", new Dictionary<string, object> { ["id"] = usage.Id }, estimatedInput, hold, ct)
             ?? throw new DomainRuleViolationException(new QuotaMustCoverEstimatedInput(usage, estimatedInput));
     }
 
-    /// <summary>Charges the real cost and frees the reservation; returns what remains this month.</summary>
+    /// <summary>Mirrors <see cref="MonthlyTokenUsage.Settle"/>: the reservation is deleted, its hold freed and the real cost charged.</summary>
     public async Task<long> SettleAsync(TokenReservation reservation, long tokens, CancellationToken ct)
     {
         long remaining = 0;
@@ -102,7 +102,6 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
         return remaining;
     }
 
-    /// <summary>Frees a reservation without charging anything (the model failed).</summary>
     public Task ReleaseAsync(TokenReservation reservation, CancellationToken ct) => SettleAsync(reservation, 0, ct);
 
     private async Task<TokenReservation?> TryReserveAsync(string row, Dictionary<string, object> parameters, long input, long amount, CancellationToken ct)
@@ -137,7 +136,7 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
 
     private async Task OpenAsync(int userId, DateOnly month, long? inheritedQuota, CancellationToken ct)
     {
-        // The domain decides the opening figures; the insert is idempotent under concurrent first requests.
+        // Mirrors MonthlyTokenUsage.Open (the rollover rule decides the figures); idempotent under concurrent first requests.
         var opened = MonthlyTokenUsage.Open(userId, month, inheritedQuota, options.Value.DefaultMonthlyTokens);
         await db.Database.ExecuteSqlAsync(
             $"INSERT INTO user_token_usage (user_id, month, used_tokens, quota_tokens) VALUES ({opened.UserId}, {opened.Month}, {opened.UsedTokens}, {opened.QuotaTokens}) ON CONFLICT (user_id, month) DO NOTHING",
@@ -145,11 +144,8 @@ public sealed class TokenLedger(IWibotDbContext db, QuotaCalendar calendar, IOpt
     }
 }
 
-/// <summary>Tokens held for a request in flight, by this instance, until it is settled, released or expires.</summary>
-public sealed record TokenReservation(long ReservationId, long UsageId, long Amount);
-
 /// <summary>This process, as the owner of the reservations it makes (a new identity at every start).</summary>
-public sealed class InstanceIdentity
+internal sealed class InstanceIdentity
 {
     public Guid Id { get; } = Guid.CreateVersion7();
 }

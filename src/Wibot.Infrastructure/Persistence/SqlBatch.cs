@@ -1,13 +1,12 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
-using Wibot.Application.Common.Interfaces;
 
-namespace Wibot.Application.Common.Sql;
+namespace Wibot.Infrastructure.Persistence;
 
 /// <summary>Runs one parameterized SQL batch (several result sets, one round trip) over the context's connection.</summary>
 internal static class SqlBatch
 {
-    public static async Task RunAsync(IWibotDbContext db, string sql, IReadOnlyDictionary<string, object> parameters, Func<DbDataReader, Task> read, CancellationToken ct)
+    public static async Task RunAsync(DbContext db, string sql, IReadOnlyDictionary<string, object> parameters, Func<DbDataReader, Task> read, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
         var opened = connection.State != System.Data.ConnectionState.Open;
