@@ -22,6 +22,7 @@ public static class DependencyInjection
         });
         services.AddValidatorsFromAssemblyContaining(typeof(DependencyInjection), ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<Chat.ChatTurnService>();
+        services.AddScoped<Chat.ModelCall>();
         services.AddScoped<Safeguard.SafeguardJournal>();
         services.AddSingleton<Analytics.AnalyticsCache>();
         return services;

@@ -11,7 +11,9 @@ using Wibot.Application.Chat.SendChatMessage;
 using Wibot.Application.Chat.StreamChatMessage;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
+using Wibot.Application.Common.Mapping;
 using Wibot.Application.Common.Options;
+using Wibot.Domain.Conversations;
 
 namespace Wibot.Api.Controllers;
 
@@ -130,7 +132,7 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, I
                 files.Add(new ChatAttachment(file.FileName, file.ContentType, buffer.ToArray()));
             }
 
-            return new ChatInput(form["message"].ToString(), NullIfEmpty(form["mode"].ToString()), ParseConversationId(NullIfEmpty(form["conversation_id"].ToString())), files);
+            return new ChatInput(form["message"].ToString(), ParseMode(NullIfEmpty(form["mode"].ToString())), ParseConversationId(NullIfEmpty(form["conversation_id"].ToString())), files);
         }
 
         if (Request.ContentType is null || !MediaTypeHeaderValue.TryParse(Request.ContentType, out var media) || !media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
@@ -184,15 +186,21 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, I
             attachments.Add(new ChatAttachment(f.Name, f.Type, bytes));
         }
 
-        return new ChatInput(body.Message ?? string.Empty, body.Mode, ParseConversationId(body.ConversationId ?? body.ConversationIdCamel), attachments);
+        return new ChatInput(body.Message ?? string.Empty, ParseMode(body.Mode), ParseConversationId(body.ConversationId ?? body.ConversationIdCamel), attachments);
     }
+
+    /// <summary>The mode, parsed once here: absent means flash.</summary>
+    private static ChatMode ParseMode(string? value) =>
+        value is null ? ChatMode.Flash
+        : WireNames.TryParseMode(value, out var mode) ? mode
+        : throw RequestValues.Invalid("mode", "mode must be flash, code or redaction.");
 
     private static Guid? ParseConversationId(string? value) =>
         string.IsNullOrWhiteSpace(value) ? null : RequestValues.ConversationId(value);
 
     private static string? NullIfEmpty(string value) => string.IsNullOrEmpty(value) ? null : value;
 
-    private sealed record ChatInput(string Message, string? Mode, Guid? ConversationId, IReadOnlyList<ChatAttachment> Files);
+    private sealed record ChatInput(string Message, ChatMode Mode, Guid? ConversationId, IReadOnlyList<ChatAttachment> Files);
 }
 
 public sealed record ChatBody(

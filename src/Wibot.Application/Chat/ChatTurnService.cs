@@ -67,16 +67,10 @@ public sealed class ChatTurnService(
     IOptions<LlmOptions> llm,
     TimeProvider clock)
 {
-    public LlmOptions Llm => llm.Value;
-
-    public async Task<ChatTurn> PrepareAsync(int userId, string message, string? modeName, Guid? conversationId, IReadOnlyList<ChatAttachment> files, CancellationToken ct)
+    public async Task<ChatTurn> PrepareAsync(IChatTurnCommand command, CancellationToken ct)
     {
-        var mode = ChatMode.Flash;
-        if (modeName is not null && !WireNames.TryParseMode(modeName, out mode))
-        {
-            throw new InvalidOperationException("Validated mode expected.");
-        }
-
+        ArgumentNullException.ThrowIfNull(command);
+        var (userId, message, mode, conversationId, files) = (command.UserId, command.Message, command.Mode, command.ConversationId, command.Attachments);
         var settings = llm.Value.For(mode.ToWire());
 
         // A refused file stops everything before anything is stored or reserved.

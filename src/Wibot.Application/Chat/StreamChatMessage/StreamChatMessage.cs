@@ -1,22 +1,22 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using FluentValidation;
 using Mediator;
 using Microsoft.Extensions.AI;
-using Wibot.Application.Chat.SendChatMessage;
 using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
+using Wibot.Domain.Conversations;
 
 namespace Wibot.Application.Chat.StreamChatMessage;
 
 /// <summary>The chat turn as a stream of events (Server-Sent Events on the wire).</summary>
-public sealed record StreamChatMessageCommand(int UserId, string Message, string? Mode, Guid? ConversationId, IReadOnlyList<ChatAttachment> Attachments)
-    : IStreamCommand<ChatStreamEvent>
+public sealed record StreamChatMessageCommand(int UserId, string Message, ChatMode Mode, Guid? ConversationId, IReadOnlyList<ChatAttachment> Attachments)
+    : IStreamCommand<ChatStreamEvent>, IChatTurnCommand
 {
     public override string ToString() => $"StreamChatMessageCommand {{ UserId = {UserId}, Mode = {Mode}, Attachments = {Attachments.Count} }}";
-
-    public SendChatMessageCommand AsSend() => new(UserId, Message, Mode, ConversationId, Attachments);
 }
+
+/// <summary>Run by the stream validation behaviour before the first event.</summary>
+public sealed class StreamChatMessageValidator : ChatTurnValidator<StreamChatMessageCommand>;
 
 public abstract record ChatStreamEvent([property: System.Text.Json.Serialization.JsonIgnore] string Name);
 
@@ -39,19 +39,17 @@ public sealed record ChatErrorEvent(int Status, string Title, string Detail) : C
     };
 }
 
-public sealed class StreamChatMessageHandler(ChatTurnService turns, IChatClient chat, IValidator<SendChatMessageCommand> validator)
+public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall model)
     : IStreamCommandHandler<StreamChatMessageCommand, ChatStreamEvent>
 {
     public async IAsyncEnumerable<ChatStreamEvent> Handle(StreamChatMessageCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await validator.ValidateAndThrowAsync(command.AsSend(), cancellationToken);
-        var turn = await turns.PrepareAsync(command.UserId, command.Message, command.Mode, command.ConversationId, command.Attachments, cancellationToken);
+        var turn = await turns.PrepareAsync(command, cancellationToken);
         var settled = false;
         var text = new StringBuilder();
         long? input = null, output = null;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, turns.Llm.TimeoutSeconds)));
-        var updates = chat.GetStreamingResponseAsync(turn.Prompt, turn.Options, timeout.Token).GetAsyncEnumerator(timeout.Token);
+        var updates = model.Stream(turn, timeout);
         try
         {
             yield return new ChatMetaEvent(turn.ConversationId, turn.AnswerId);
@@ -76,7 +74,7 @@ public sealed class StreamChatMessageHandler(ChatTurnService turns, IChatClient 
                 }
                 catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
                 {
-                    failure = new LanguageModelException(LanguageModelFailure.Timeout, "Le modèle de langage n'a pas répondu à temps. Votre message est conservé ; réessayez.", ex);
+                    failure = ModelCall.TimedOut(ex);
                     break;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
