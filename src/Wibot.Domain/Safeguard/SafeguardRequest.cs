@@ -68,12 +68,10 @@ public sealed class SafeguardRequest
 
     public string? Comment { get; private set; }
 
+    // What happened to the request since it was loaded, oldest first (a field: not persisted).
     private readonly List<ISafeguardEvent> _events = [];
 
-    /// <summary>What happened to the request since it was loaded, oldest first (not persisted).</summary>
-    public IReadOnlyList<ISafeguardEvent> Events => _events;
-
-    /// <summary>Hands the recorded events over once (the unit of work turns them into audit entries and signals).</summary>
+    /// <summary>Hands the recorded events over once (the journal turns them into audit entries and signals).</summary>
     public IReadOnlyList<ISafeguardEvent> DequeueEvents()
     {
         var events = _events.ToArray();

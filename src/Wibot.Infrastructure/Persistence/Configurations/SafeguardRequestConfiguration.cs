@@ -9,7 +9,6 @@ internal sealed class SafeguardRequestConfiguration : IEntityTypeConfiguration<S
     public void Configure(EntityTypeBuilder<SafeguardRequest> builder)
     {
         builder.ToTable("safeguard_requests");
-        builder.Ignore(r => r.Events);
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).HasColumnName("request_number").UseIdentityAlwaysColumn();
         builder.Ignore(r => r.RequestId);
