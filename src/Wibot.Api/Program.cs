@@ -1,5 +1,5 @@
 using Wibot.Api;
-using Wibot.Infrastructure.Security;
+using Wibot.Application.Common.Exceptions;
 
 try
 {

@@ -67,11 +67,7 @@ public static class WibotApp
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsDefaults.InvalidModelState);
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
 
-        services.AddAuthentication()
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim("role", "admin"));
+        services.AddWibotAuthentication();
 
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -238,11 +234,6 @@ public static class WibotApp
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapControllers();
     }
-}
-
-public static class Policies
-{
-    public const string Admin = "admin";
 }
 
 internal static class RequestLimits

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,10 +7,11 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.IdentityModel.Tokens;
 using Npgsql;
+using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Options;
+using Wibot.Application.Common.Security;
 using Wibot.Domain.Tokens;
 using Wibot.Infrastructure.Llm;
 using Wibot.Infrastructure.Persistence;
@@ -47,7 +47,7 @@ public static partial class DependencyInjection
 
         services.AddSingleton(new QuotaCalendar(zone));
 
-        AddJwtAuthentication(services, configuration, environment, startupLogger);
+        AddAccessTokenKey(services, configuration, environment, startupLogger);
 
         // Database: the configured server, or a local cluster this process provisions itself.
         var connectionString = configuration.GetConnectionString("Wibot");
@@ -67,6 +67,7 @@ public static partial class DependencyInjection
         });
         services.AddScoped<IWibotDbContext>(sp => sp.GetRequiredService<WibotDbContext>());
 
+        services.AddSingleton<IStorageFaults, PostgresStorageFaults>();
         services.AddSingleton<IPasswordHasher, Pbkdf2PasswordHasher>();
         services.AddSingleton<ILoginThrottle, PostgresLoginThrottle>();
         services.AddSingleton<UserSessionCache>();
@@ -128,7 +129,7 @@ public static partial class DependencyInjection
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development: {Problem} Using a random key for this process only")]
     private static partial void LogEphemeralKey(ILogger logger, string problem);
 
-    private static void AddJwtAuthentication(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ILogger startupLogger)
+    private static void AddAccessTokenKey(IServiceCollection services, IConfiguration configuration, IHostEnvironment environment, ILogger startupLogger)
     {
         var jwt = configuration.GetSection(JwtOptions.Section).Get<JwtOptions>() ?? new JwtOptions();
         var secret = jwt.Secret;
@@ -149,45 +150,7 @@ public static partial class DependencyInjection
             throw new StartupConfigurationException("Jwt:LifetimeHours must be between 0 and 744.");
         }
 
-        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(secret!)) { KeyId = "wibot" };
-        services.AddSingleton(new JwtSigningKey(key));
-
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
-            .AddJwtBearer(o =>
-            {
-                o.MapInboundClaims = false;
-                o.RequireHttpsMetadata = false;
-                o.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidateIssuer = true,
-                    ValidIssuer = jwt.Issuer,
-                    ValidateAudience = true,
-                    ValidAudience = jwt.Audience,
-                    ValidateLifetime = true,
-                    RequireExpirationTime = true,
-                    RequireSignedTokens = true,
-                    ValidateIssuerSigningKey = true,
-                    IssuerSigningKey = key,
-                    ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = JwtTokenIssuer.UsernameClaim,
-                    RoleClaimType = JwtTokenIssuer.RoleClaim,
-                };
-                o.Events = new JwtBearerEvents
-                {
-                    OnTokenValidated = async context =>
-                    {
-                        var principal = context.Principal;
-                        var userId = principal is null ? null : JwtTokenIssuer.ReadUserId(principal);
-                        var stamp = principal?.FindFirst(JwtTokenIssuer.StampClaim)?.Value;
-                        var sessions = context.HttpContext.RequestServices.GetRequiredService<UserSessionCache>();
-                        if (userId is null || !await sessions.IsValidAsync(userId.Value, stamp, context.HttpContext.RequestAborted))
-                        {
-                            context.Fail("The token has been revoked.");
-                        }
-                    },
-                };
-            });
+        services.AddSingleton(new AccessTokenKey(Encoding.UTF8.GetBytes(secret!)));
     }
 }
 

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Wibot.Infrastructure.Security;
+using Wibot.Application.Common.Security;
 
 namespace Wibot.Api.Infrastructure;
 
@@ -7,5 +7,5 @@ internal static class CurrentUser
 {
     /// <summary>The authenticated caller's id (the fallback policy guarantees a validated token).</summary>
     public static int Id(this ClaimsPrincipal principal) =>
-        JwtTokenIssuer.ReadUserId(principal) ?? throw new InvalidOperationException("Authenticated principal without userId.");
+        WibotClaims.ReadUserId(principal) ?? throw new InvalidOperationException("Authenticated principal without userId.");
 }

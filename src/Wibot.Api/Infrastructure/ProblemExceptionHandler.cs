@@ -4,16 +4,17 @@ using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Wibot.Application.Common.Exceptions;
+using Wibot.Application.Common.Interfaces;
 using Wibot.Domain.Common;
 
 namespace Wibot.Api.Infrastructure;
 
 /// <summary>The one place where exceptions become RFC 9457 problem+json answers.</summary>
-internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+internal sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, IStorageFaults storage, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        var problem = Map(exception, httpContext);
+        var problem = Map(exception, storage.Classify(exception), httpContext);
         if (problem.Status >= 500)
         {
             LogUnhandled(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
@@ -31,7 +32,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
         return true;
     }
 
-    internal static ProblemDetails Map(Exception exception, HttpContext context)
+    internal static ProblemDetails Map(Exception exception, StorageFault fault, HttpContext context)
     {
         switch (exception)
         {
@@ -58,7 +59,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 return Problem(StatusCodes.Status409Conflict, "Conflict.", rule.Message, ProblemTypes.Conflict);
             case ConflictException conflict:
                 return Problem(StatusCodes.Status409Conflict, "Conflict.", conflict.Message, ProblemTypes.Conflict);
-            case Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException:
+            case not null when fault == StorageFault.ConcurrentChange:
                 return Problem(StatusCodes.Status409Conflict, "Conflict.", "The resource was changed by someone else. Retry.", ProblemTypes.Conflict);
             case AuthenticationFailedException failed:
                 return Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", failed.Message, ProblemTypes.Unauthorized);
@@ -87,7 +88,7 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
                 return Problem(StatusCodes.Status502BadGateway, "Language model error.", model.Message, ProblemTypes.ModelError);
             case JsonException:
                 return Problem(StatusCodes.Status400BadRequest, "Bad request.", "The request body is not valid JSON.", ProblemTypes.BadRequest);
-            case var db when IsDatabaseUnavailable(db):
+            case not null when fault == StorageFault.Unavailable:
                 context.Response.Headers.RetryAfter = "5";
                 return Problem(StatusCodes.Status503ServiceUnavailable, "Service temporarily unavailable.", "The database cannot be reached. Nothing was changed; retry in a few seconds.", ProblemTypes.Unavailable);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
@@ -95,21 +96,6 @@ internal sealed partial class ProblemExceptionHandler(IProblemDetailsService pro
             default:
                 return Problem(StatusCodes.Status500InternalServerError, "An unexpected error occurred.", "The server could not complete the request. It has been logged.", ProblemTypes.Internal);
         }
-    }
-
-    /// <summary>PostgreSQL down or unreachable (connection refused, broken connection, pool exhausted on a dead server).</summary>
-    private static bool IsDatabaseUnavailable(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException
-                || (e is Npgsql.PostgresException pg && pg.SqlState is "57P01" or "57P02" or "57P03" or "53300"))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static ProblemDetails Problem(int status, string title, string detail, string type) =>

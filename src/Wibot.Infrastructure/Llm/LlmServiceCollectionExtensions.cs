@@ -1,3 +1,4 @@
+using Wibot.Application.Common.Exceptions;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Net;

@@ -40,6 +40,3 @@ public static class JwtSecretPolicy
         return null;
     }
 }
-
-/// <summary>The configuration cannot run safely; the process refuses to start.</summary>
-public sealed class StartupConfigurationException(string message) : Exception(message);

@@ -81,3 +81,6 @@ public sealed class LanguageModelException : Exception
 
     public LanguageModelFailure Failure { get; }
 }
+
+/// <summary>The configuration cannot run safely; the process refuses to start.</summary>
+public sealed class StartupConfigurationException(string message) : Exception(message);

@@ -1,7 +1,7 @@
 using System.Reflection;
 using NetArchTest.Rules;
 
-namespace Wibot.Domain.Tests.Architecture;
+namespace Wibot.Architecture.Tests;
 
 /// <summary>Dependencies point inwards: Domain ← Application ← Infrastructure; Api composes them.</summary>
 public sealed class LayeringTests
@@ -82,6 +82,26 @@ public sealed class LayeringTests
         var result = Types.InAssembly(Infrastructure).ShouldNot().HaveDependencyOn("Wibot.Api").GetResult();
 
         result.IsSuccessful.Should().BeTrue(string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void Api_ReachesInfrastructureOnlyInTheCompositionRoot()
+    {
+        // Program and WibotApp compose the layers; controllers, authentication, the problem mapping
+        // and the OpenAPI filters speak Application's ports and types only.
+        var result = Types.InAssembly(typeof(Wibot.Api.WibotApp).Assembly)
+            .That().DoNotHaveName("WibotApp", "Program")
+            .ShouldNot().HaveDependencyOnAny("Wibot.Infrastructure", "Npgsql", "Microsoft.EntityFrameworkCore")
+            .GetResult();
+
+        result.IsSuccessful.Should().BeTrue(string.Join(", ", result.FailingTypeNames ?? []));
+    }
+
+    [Fact]
+    public void AuthenticationSchemes_AreConfiguredByTheApi()
+    {
+        Infrastructure.GetReferencedAssemblies().Select(a => a.Name)
+            .Should().NotContain(["Microsoft.AspNetCore.Authentication.JwtBearer", "Microsoft.AspNetCore.Authentication"], "the bearer and API-key schemes live together in Api");
     }
 
     [Fact]

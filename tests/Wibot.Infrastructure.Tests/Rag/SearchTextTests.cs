@@ -1,6 +1,6 @@
 using Wibot.Infrastructure.Rag;
 
-namespace Wibot.Domain.Tests.Rag;
+namespace Wibot.Infrastructure.Tests.Rag;
 
 public sealed class SearchTextTests
 {

@@ -4,7 +4,7 @@ using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Options;
 using Wibot.Infrastructure.Security;
 
-namespace Wibot.Domain.Tests.Security;
+namespace Wibot.Infrastructure.Tests.Security;
 
 public sealed class PasswordAndSecretTests
 {
