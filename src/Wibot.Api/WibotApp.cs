@@ -66,6 +66,17 @@ public static class WibotApp
             .AddJsonOptions(o => ConfigureJson(o.JsonSerializerOptions))
             .ConfigureApiBehaviorOptions(o => o.InvalidModelStateResponseFactory = ProblemDetailsDefaults.InvalidModelState);
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddOptions<MvcOptions>().Configure<Microsoft.Extensions.Options.IOptions<JsonOptions>>((mvc, json) =>
+        {
+            // The JSON output adds the `success: true` envelope to controllers' answers (see SuccessEnvelope).
+            for (var i = 0; i < mvc.OutputFormatters.Count; i++)
+            {
+                if (mvc.OutputFormatters[i] is Microsoft.AspNetCore.Mvc.Formatters.SystemTextJsonOutputFormatter)
+                {
+                    mvc.OutputFormatters[i] = new SuccessEnvelope.Formatter(json.Value.JsonSerializerOptions);
+                }
+            }
+        });
 
         services.AddWibotAuthentication();
 
@@ -96,6 +107,7 @@ public static class WibotApp
             });
             o.CustomOperationIds(Infrastructure.OpenApi.ProblemResponses.OperationId);
             o.OperationFilter<Infrastructure.OpenApi.ProblemResponses>();
+            o.OperationFilter<Infrastructure.OpenApi.SuccessEnvelopeResponses>();
             o.DocumentFilter<Infrastructure.OpenApi.OpenApiBounds>();
             var xml = Path.Combine(AppContext.BaseDirectory, "Wibot.Api.xml");
             if (File.Exists(xml))
@@ -129,7 +141,6 @@ public static class WibotApp
         options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.DictionaryKeyPolicy = null;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        options.TypeInfoResolver = SuccessEnvelope.CreateResolver();
     }
 
     /// <summary>Serves the built SPA (src/Wibot.Web/dist, or wwwroot when published): its files, then index.html for its own routes.</summary>

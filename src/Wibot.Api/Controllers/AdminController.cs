@@ -26,7 +26,7 @@ public sealed class AdminController(ISender sender) : ControllerBase
 
     /// <summary>Creates an account. <c>email: ""</c> means none; <c>quota_tokens: null</c> means the default.</summary>
     [HttpPost("/webhook/wibot/admin/users")]
-    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
     public async Task<IActionResult> Create([FromBody] CreateUserBody body, CancellationToken ct)
     {
@@ -38,10 +38,10 @@ public sealed class AdminController(ISender sender) : ControllerBase
 
     /// <summary>Changes an account: role, activation, accreditation, quota, password, email.</summary>
     [HttpPut("/webhook/wibot/admin/users")]
-    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<AdminUserResponse> Update([FromBody] UpdateUserBody body, CancellationToken ct) =>
+    public async Task<AdminUserDto> Update([FromBody] UpdateUserBody body, CancellationToken ct) =>
         await sender.Send(new UpdateUserCommand(
             User.Id(), body.UserId ?? 0, body.Role, body.IsActive, body.AccreditationLevel, body.QuotaTokens, body.AddTokens,
             body.Password, body.Email, ClientAddress.Of(HttpContext)), ct);
@@ -58,8 +58,8 @@ public sealed class AdminController(ISender sender) : ControllerBase
 
     /// <summary>AdjustQuota: sets this month's quota and/or adds tokens to it.</summary>
     [HttpPost("/webhook/wibot/admin/users/{userId:int}/quota")]
-    [ProducesResponseType<AdminUserResponse>(StatusCodes.Status200OK)]
-    public async Task<AdminUserResponse> AdjustQuota(int userId, [FromBody] AdjustQuotaBody body, CancellationToken ct) =>
+    [ProducesResponseType<AdminUserDto>(StatusCodes.Status200OK)]
+    public async Task<AdminUserDto> AdjustQuota(int userId, [FromBody] AdjustQuotaBody body, CancellationToken ct) =>
         await sender.Send(new AdjustQuotaCommand(User.Id(), userId, body.QuotaTokens, body.AddTokens, ClientAddress.Of(HttpContext)), ct);
 
     /// <summary>

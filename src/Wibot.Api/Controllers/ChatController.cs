@@ -48,7 +48,7 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, I
         if (!streaming)
         {
             var response = await sender.Send(new SendChatMessageCommand(User.Id(), input.Message, input.Mode, input.ConversationId, input.Files), ct);
-            await Response.WriteAsJsonAsync(response, json.Value.JsonSerializerOptions, ct);
+            await SuccessEnvelope.WriteAsync(Response, response, response.GetType(), json.Value.JsonSerializerOptions, ct);
             return;
         }
 

@@ -28,7 +28,7 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
 
     /// <summary>Creates an empty conversation.</summary>
     [HttpPost("/webhook/wibot/conversations")]
-    [ProducesResponseType<ConversationResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<ConversationDto>(StatusCodes.Status201Created)]
     public async Task<IActionResult> Create([FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] CreateConversationBody? body, CancellationToken ct)
     {
         var created = await sender.Send(new CreateConversationCommand(User.Id(), body?.Title), ct);
@@ -37,9 +37,9 @@ public sealed class ConversationsController(ISender sender) : ControllerBase
 
     /// <summary>Renames one of the caller's conversations.</summary>
     [HttpPut("/webhook/wibot/conversations/{id}")]
-    [ProducesResponseType<ConversationResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ConversationDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<ConversationResponse> Rename(string id, [FromBody] RenameConversationBody body, CancellationToken ct) =>
+    public async Task<ConversationDto> Rename(string id, [FromBody] RenameConversationBody body, CancellationToken ct) =>
         await sender.Send(new RenameConversationCommand(User.Id(), RequestValues.ConversationId(id, "id"), body.Title ?? string.Empty), ct);
 
     /// <summary>Deletes one of the caller's conversations with its messages.</summary>

@@ -37,7 +37,7 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
     /// <summary>A tool server (X-Api-Key) asks for approval of an action of level L1–L4.</summary>
     [HttpPost("/webhook/wibot/safeguard/requests")]
     [Authorize(AuthenticationSchemes = ApiKeyAuthenticationHandler.SchemeName)]
-    [ProducesResponseType<SafeguardRequestResponse>(StatusCodes.Status201Created)]
+    [ProducesResponseType<SafeguardRequestDto>(StatusCodes.Status201Created)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
     public async Task<IActionResult> Raise([FromBody] RaiseSafeguardBody body, CancellationToken ct)
@@ -52,9 +52,9 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
     /// <summary>One request; with <c>wait</c> (seconds, ≤ 60) the answer is held until it is decided or expires.</summary>
     [HttpGet("/webhook/wibot/safeguard/requests/{requestId}")]
     [Authorize(AuthenticationSchemes = Both)]
-    [ProducesResponseType<SafeguardRequestResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<SafeguardRequestDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
-    public async Task<SafeguardRequestResponse> Get(string requestId, [FromQuery] int? wait, CancellationToken ct)
+    public async Task<SafeguardRequestDto> Get(string requestId, [FromQuery] int? wait, CancellationToken ct)
     {
         if (wait is < 0)
         {
@@ -67,18 +67,18 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
 
     /// <summary>Approves a request (the accreditation matrix applies; 409 once decided or expired).</summary>
     [HttpPost("/webhook/wibot/safeguard/approve")]
-    [ProducesResponseType<SafeguardRequestResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<SafeguardRequestDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<SafeguardRequestResponse> Approve([FromBody] DecisionBody body, CancellationToken ct) =>
+    public async Task<SafeguardRequestDto> Approve([FromBody] DecisionBody body, CancellationToken ct) =>
         await sender.Send(new ApproveSafeguardRequestCommand(User.Id(), body.RequestId ?? body.ApprovalId ?? string.Empty, body.Comment, ClientAddress.Of(HttpContext)), ct);
 
     /// <summary>Rejects a request; a comment is required (the n8n-era client's <c>approval_id</c> with an empty comment is accepted).</summary>
     [HttpPost("/webhook/wibot/safeguard/reject")]
-    [ProducesResponseType<SafeguardRequestResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<SafeguardRequestDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status409Conflict, "application/problem+json")]
-    public async Task<SafeguardRequestResponse> Reject([FromBody] DecisionBody body, CancellationToken ct) =>
+    public async Task<SafeguardRequestDto> Reject([FromBody] DecisionBody body, CancellationToken ct) =>
         await sender.Send(new RejectSafeguardRequestCommand(
             User.Id(), body.RequestId ?? body.ApprovalId ?? string.Empty, body.Comment, CommentOptional: body.RequestId is null && body.ApprovalId is not null,
             ClientAddress.Of(HttpContext)), ct);

@@ -14,21 +14,9 @@ public sealed record AdminUserDto(
     bool IsActive,
     DateTimeOffset CreatedAt,
     long UsedTokens,
-    long QuotaTokens);
-
-public sealed record AdminUserResponse(
-    int Id,
-    int UserId,
-    string Username,
-    string? Email,
-    string Role,
-    string AccreditationLevel,
-    bool IsActive,
-    DateTimeOffset CreatedAt,
-    long UsedTokens,
     long QuotaTokens)
 {
-    public static AdminUserResponse From(User user, MonthlyTokenUsage usage) => new(
+    public static AdminUserDto From(User user, MonthlyTokenUsage usage) => new(
         user.Id,
         user.Id,
         user.Username,

@@ -2,8 +2,6 @@ namespace Wibot.Application.Conversations;
 
 public sealed record ConversationDto(Guid ConversationId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount);
 
-public sealed record ConversationResponse(Guid ConversationId, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int MessageCount);
-
 public sealed record MessageDto(
     Guid MessageId,
     string Role,

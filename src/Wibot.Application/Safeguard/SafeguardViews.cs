@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Wibot.Domain.Safeguard;
 using Wibot.Domain.Users;
 
@@ -7,7 +8,10 @@ namespace Wibot.Application.Safeguard;
 
 public sealed record SafeguardContext(JsonElement? TicketId, string? ClientName, string? Description);
 
-/// <summary>A Safeguard request as technicians and tool servers see it (contract fields, then the n8n-era client's aliases).</summary>
+/// <summary>
+/// A Safeguard request as technicians and tool servers see it (contract fields, then the n8n-era
+/// client's aliases), alone or in the queue; a decision's answer adds <see cref="Message"/>.
+/// </summary>
 public sealed record SafeguardRequestDto(
     string RequestId,
     string Tool,
@@ -29,31 +33,8 @@ public sealed record SafeguardRequestDto(
     long TimeRemainingSeconds,
     SafeguardContext Context,
     string? Approver,
-    string? ApprovalComment);
-
-public sealed record SafeguardRequestResponse(
-    string RequestId,
-    string Tool,
-    JsonElement Arguments,
-    string Level,
-    string Status,
-    string Reason,
-    string RequestedBy,
-    string? RequestedFor,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset ExpiresAt,
-    string? DecidedBy,
-    DateTimeOffset? DecidedAt,
-    string? Comment,
-    bool CanDecide,
-    string ApprovalId,
-    string ToolName,
-    string SecurityLevel,
-    long TimeRemainingSeconds,
-    SafeguardContext Context,
-    string? Approver,
     string? ApprovalComment,
-    string? Message = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
 
 public static class SafeguardViews
 {
@@ -73,10 +54,7 @@ public static class SafeguardViews
             r.DecidedBy, r.Comment);
     }
 
-    public static SafeguardRequestResponse ToResponse(SafeguardRequestDto d, string? message = null) => new(
-        d.RequestId, d.Tool, d.Arguments, d.Level, d.Status, d.Reason, d.RequestedBy, d.RequestedFor, d.CreatedAt, d.ExpiresAt,
-        d.DecidedBy, d.DecidedAt, d.Comment, d.CanDecide, d.ApprovalId, d.ToolName, d.SecurityLevel, d.TimeRemainingSeconds,
-        d.Context, d.Approver, d.ApprovalComment, message);
+    public static SafeguardRequestDto WithMessage(SafeguardRequestDto d, string message) => d with { Message = message };
 
     /// <summary>Arguments are always an object; secret-looking values are masked where asked.</summary>
     public static JsonElement ParseArguments(string json, bool maskSecrets, IReadOnlyCollection<string>? declaredSecrets = null)

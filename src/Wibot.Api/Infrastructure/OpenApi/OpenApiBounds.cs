@@ -64,7 +64,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["client_name"] = ArgumentsMaxLength,
         ["request_id"] = RequestIdMaxLength,
         ["approval_id"] = RequestIdMaxLength,
-        ["SafeguardRequestResponse.message"] = 200, // "Demande APR-… approuvée."
+        ["SafeguardRequestDto.message"] = 200, // "Demande APR-… approuvée."
         ["attachment_name"] = Message.AttachmentNameMaxLength,
         ["attachment_type"] = Message.AttachmentTypeMaxLength,
         ["MessageDto.content"] = SendChatMessageValidator.MaxMessageLength,

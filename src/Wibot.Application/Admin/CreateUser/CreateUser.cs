@@ -18,7 +18,7 @@ public sealed record CreateUserCommand(
     string? Role,
     string? AccreditationLevel,
     long? QuotaTokens,
-    string? ClientAddress) : ICommand<AdminUserResponse>
+    string? ClientAddress) : ICommand<AdminUserDto>
 {
     public override string ToString() => $"CreateUserCommand {{ Username = {Username} }}";
 }
@@ -37,9 +37,9 @@ public sealed class CreateUserValidator : AbstractValidator<CreateUserCommand>
 }
 
 public sealed class CreateUserHandler(IWibotDbContext db, IPasswordHasher hasher, ITokenLedger ledger, TimeProvider clock)
-    : ICommandHandler<CreateUserCommand, AdminUserResponse>
+    : ICommandHandler<CreateUserCommand, AdminUserDto>
 {
-    public async ValueTask<AdminUserResponse> Handle(CreateUserCommand command, CancellationToken cancellationToken)
+    public async ValueTask<AdminUserDto> Handle(CreateUserCommand command, CancellationToken cancellationToken)
     {
         if (!WireNames.TryParseRole(command.Role, out var role) || !WireNames.TryParseAccreditation(command.AccreditationLevel, out var level))
         {
@@ -67,6 +67,6 @@ public sealed class CreateUserHandler(IWibotDbContext db, IPasswordHasher hasher
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.UserCreated, now, command.ActorId, actor, user.Username, true,
             AuditSnapshot.Diff(null, AuditSnapshot.Of(user), new { quota_tokens = usage.QuotaTokens }), command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
-        return AdminUserResponse.From(user, usage);
+        return AdminUserDto.From(user, usage);
     }
 }

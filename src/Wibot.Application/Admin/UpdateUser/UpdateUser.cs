@@ -20,7 +20,7 @@ public sealed record UpdateUserCommand(
     long? AddTokens,
     string? Password,
     string? Email,
-    string? ClientAddress) : ICommand<AdminUserResponse>
+    string? ClientAddress) : ICommand<AdminUserDto>
 {
     public override string ToString() => $"UpdateUserCommand {{ UserId = {UserId} }}";
 }
@@ -40,9 +40,9 @@ public sealed class UpdateUserValidator : AbstractValidator<UpdateUserCommand>
 }
 
 public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher, ITokenLedger ledger, TimeProvider clock)
-    : ICommandHandler<UpdateUserCommand, AdminUserResponse>
+    : ICommandHandler<UpdateUserCommand, AdminUserDto>
 {
-    public async ValueTask<AdminUserResponse> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
+    public async ValueTask<AdminUserDto> Handle(UpdateUserCommand command, CancellationToken cancellationToken)
     {
         await using var change = await AdminChange.BeginAsync(db, command.ActorId, command.UserId, cancellationToken);
         var (target, actor) = (change.Target, change.Actor);
@@ -98,6 +98,6 @@ public sealed class UpdateUserHandler(IWibotDbContext db, IPasswordHasher hasher
             command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
         await change.Transaction.CommitAsync(cancellationToken);
-        return AdminUserResponse.From(target, usage);
+        return AdminUserDto.From(target, usage);
     }
 }

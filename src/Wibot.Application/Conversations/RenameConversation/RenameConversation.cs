@@ -7,7 +7,7 @@ using Wibot.Domain.Conversations;
 
 namespace Wibot.Application.Conversations.RenameConversation;
 
-public sealed record RenameConversationCommand(int UserId, Guid ConversationId, string Title) : ICommand<ConversationResponse>;
+public sealed record RenameConversationCommand(int UserId, Guid ConversationId, string Title) : ICommand<ConversationDto>;
 
 public sealed class RenameConversationValidator : AbstractValidator<RenameConversationCommand>
 {
@@ -19,14 +19,14 @@ public sealed class RenameConversationValidator : AbstractValidator<RenameConver
     }
 }
 
-public sealed class RenameConversationHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<RenameConversationCommand, ConversationResponse>
+public sealed class RenameConversationHandler(IWibotDbContext db, TimeProvider clock) : ICommandHandler<RenameConversationCommand, ConversationDto>
 {
-    public async ValueTask<ConversationResponse> Handle(RenameConversationCommand command, CancellationToken cancellationToken)
+    public async ValueTask<ConversationDto> Handle(RenameConversationCommand command, CancellationToken cancellationToken)
     {
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == command.ConversationId && c.UserId == command.UserId, cancellationToken)
             ?? throw new NotFoundException("Conversation");
         conversation.Rename(command.Title, clock.GetUtcNow());
         await db.SaveChangesAsync(cancellationToken);
-        return new ConversationResponse(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, conversation.MessageCount);
+        return new ConversationDto(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, conversation.MessageCount);
     }
 }

@@ -9,7 +9,7 @@ using Wibot.Domain.Audit;
 namespace Wibot.Application.Quotas.AdjustQuota;
 
 /// <summary>Sets this month's quota and/or adds tokens to it; later months inherit the result.</summary>
-public sealed record AdjustQuotaCommand(int ActorId, int UserId, long? QuotaTokens, long? AddTokens, string? ClientAddress) : ICommand<AdminUserResponse>;
+public sealed record AdjustQuotaCommand(int ActorId, int UserId, long? QuotaTokens, long? AddTokens, string? ClientAddress) : ICommand<AdminUserDto>;
 
 public sealed class AdjustQuotaValidator : AbstractValidator<AdjustQuotaCommand>
 {
@@ -22,9 +22,9 @@ public sealed class AdjustQuotaValidator : AbstractValidator<AdjustQuotaCommand>
     }
 }
 
-public sealed class AdjustQuotaHandler(IWibotDbContext db, ITokenLedger ledger, TimeProvider clock) : ICommandHandler<AdjustQuotaCommand, AdminUserResponse>
+public sealed class AdjustQuotaHandler(IWibotDbContext db, ITokenLedger ledger, TimeProvider clock) : ICommandHandler<AdjustQuotaCommand, AdminUserDto>
 {
-    public async ValueTask<AdminUserResponse> Handle(AdjustQuotaCommand command, CancellationToken cancellationToken)
+    public async ValueTask<AdminUserDto> Handle(AdjustQuotaCommand command, CancellationToken cancellationToken)
     {
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == command.UserId, cancellationToken)
             ?? throw new NotFoundException("User");
@@ -37,6 +37,6 @@ public sealed class AdjustQuotaHandler(IWibotDbContext db, ITokenLedger ledger, 
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.QuotaAdjusted, now, command.ActorId, actor, user.Username, true,
             AuditSnapshot.Diff(new { quota_tokens = before }, new { quota_tokens = usage.QuotaTokens }), command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
-        return AdminUserResponse.From(user, usage);
+        return AdminUserDto.From(user, usage);
     }
 }

@@ -7,7 +7,7 @@ using Wibot.Domain.Safeguard;
 
 namespace Wibot.Application.Safeguard.ApproveSafeguardRequest;
 
-public sealed record ApproveSafeguardRequestCommand(int UserId, string RequestId, string? Comment, string? ClientAddress) : ICommand<SafeguardRequestResponse>;
+public sealed record ApproveSafeguardRequestCommand(int UserId, string RequestId, string? Comment, string? ClientAddress) : ICommand<SafeguardRequestDto>;
 
 public sealed class ApproveSafeguardRequestValidator : AbstractValidator<ApproveSafeguardRequestCommand>
 {
@@ -18,16 +18,16 @@ public sealed class ApproveSafeguardRequestValidator : AbstractValidator<Approve
     }
 }
 
-public sealed class ApproveSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock) : ICommandHandler<ApproveSafeguardRequestCommand, SafeguardRequestResponse>
+public sealed class ApproveSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock) : ICommandHandler<ApproveSafeguardRequestCommand, SafeguardRequestDto>
 {
-    public ValueTask<SafeguardRequestResponse> Handle(ApproveSafeguardRequestCommand command, CancellationToken cancellationToken) =>
+    public ValueTask<SafeguardRequestDto> Handle(ApproveSafeguardRequestCommand command, CancellationToken cancellationToken) =>
         SafeguardDecision.DecideAsync(db, journal, clock, command.UserId, command.RequestId, approve: true, command.Comment, command.ClientAddress, cancellationToken);
 }
 
 /// <summary>The one way a request gets decided: load, apply the domain rule, save through the journal (optimistic concurrency).</summary>
 internal static class SafeguardDecision
 {
-    public static async ValueTask<SafeguardRequestResponse> DecideAsync(
+    public static async ValueTask<SafeguardRequestDto> DecideAsync(
         IWibotDbContext db, SafeguardJournal journal, TimeProvider clock, int userId, string requestId, bool approve, string? comment, string? clientAddress, CancellationToken ct)
     {
         if (!SafeguardRequest.TryParseId(requestId, out var id))
@@ -57,6 +57,6 @@ internal static class SafeguardDecision
         }
 
         var message = approve ? $"Demande {request.RequestId} approuvée." : $"Demande {request.RequestId} refusée.";
-        return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, approver, maskSecrets: true), message);
+        return SafeguardViews.WithMessage(SafeguardViews.ToDto(request, now, approver, maskSecrets: true), message);
     }
 }

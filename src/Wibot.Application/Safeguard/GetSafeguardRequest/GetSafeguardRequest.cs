@@ -13,15 +13,15 @@ namespace Wibot.Application.Safeguard.GetSafeguardRequest;
 /// (long poll). A technician (<c>ViewerUserId</c>) sees masked arguments and <c>can_decide</c>;
 /// a tool server (<c>ViewerKey</c>) sees only the requests it raised (404 for the others), with the arguments as it sent them.
 /// </summary>
-public sealed record GetSafeguardRequestQuery(string RequestId, int WaitSeconds, int? ViewerUserId, ToolServerKey? ViewerKey = null) : IQuery<SafeguardRequestResponse>;
+public sealed record GetSafeguardRequestQuery(string RequestId, int WaitSeconds, int? ViewerUserId, ToolServerKey? ViewerKey = null) : IQuery<SafeguardRequestDto>;
 
 /// <summary>The tool server's key making a request.</summary>
 public sealed record ToolServerKey(Guid KeyId, string Name);
 
 public sealed class GetSafeguardRequestHandler(IWibotDbContext db, ISafeguardSignals signals, TimeProvider clock, IOptions<SafeguardOptions> options)
-    : IQueryHandler<GetSafeguardRequestQuery, SafeguardRequestResponse>
+    : IQueryHandler<GetSafeguardRequestQuery, SafeguardRequestDto>
 {
-    public async ValueTask<SafeguardRequestResponse> Handle(GetSafeguardRequestQuery query, CancellationToken cancellationToken)
+    public async ValueTask<SafeguardRequestDto> Handle(GetSafeguardRequestQuery query, CancellationToken cancellationToken)
     {
         if (!SafeguardRequest.TryParseId(query.RequestId, out var id))
         {
@@ -45,7 +45,7 @@ public sealed class GetSafeguardRequestHandler(IWibotDbContext db, ISafeguardSig
             var untilExpiry = request.ExpiresAt - now;
             if (request.StatusAt(now) != SafeguardStatus.Pending || left <= TimeSpan.Zero)
             {
-                return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, viewer, maskSecrets: viewer is not null));
+                return SafeguardViews.ToDto(request, now, viewer, maskSecrets: viewer is not null);
             }
 
             var timeout = untilExpiry < left ? untilExpiry + TimeSpan.FromMilliseconds(20) : left;

@@ -21,7 +21,7 @@ public sealed record RaiseSafeguardRequestCommand(
     string? RequestedFor,
     int? TtlSeconds,
     string? ClientAddress,
-    IReadOnlyList<string>? SecretArguments = null) : ICommand<SafeguardRequestResponse>
+    IReadOnlyList<string>? SecretArguments = null) : ICommand<SafeguardRequestDto>
 {
     public override string ToString() => $"RaiseSafeguardRequestCommand {{ ToolServer = {ToolServer}, Tool = {Tool}, Level = {Level} }}";
 }
@@ -52,9 +52,9 @@ public sealed class RaiseSafeguardRequestValidator : AbstractValidator<RaiseSafe
 }
 
 public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock, IOptions<SafeguardOptions> options)
-    : ICommandHandler<RaiseSafeguardRequestCommand, SafeguardRequestResponse>
+    : ICommandHandler<RaiseSafeguardRequestCommand, SafeguardRequestDto>
 {
-    public async ValueTask<SafeguardRequestResponse> Handle(RaiseSafeguardRequestCommand command, CancellationToken cancellationToken)
+    public async ValueTask<SafeguardRequestDto> Handle(RaiseSafeguardRequestCommand command, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var ttl = command.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : TimeSpan.FromMinutes(options.Value.DefaultTtlMinutes);
@@ -74,6 +74,6 @@ public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, SafeguardJo
 
         db.SafeguardRequests.Add(request);
         await journal.SaveAsync([request], command.ClientAddress, cancellationToken);
-        return SafeguardViews.ToResponse(SafeguardViews.ToDto(request, now, viewer: null, maskSecrets: false));
+        return SafeguardViews.ToDto(request, now, viewer: null, maskSecrets: false);
     }
 }

@@ -7,7 +7,7 @@ using Wibot.Domain.Safeguard;
 namespace Wibot.Application.Safeguard.RejectSafeguardRequest;
 
 /// <summary>Rejects a request. The comment is mandatory unless <c>CommentOptional</c> (the n8n-era client sends "" for none).</summary>
-public sealed record RejectSafeguardRequestCommand(int UserId, string RequestId, string? Comment, bool CommentOptional, string? ClientAddress) : ICommand<SafeguardRequestResponse>;
+public sealed record RejectSafeguardRequestCommand(int UserId, string RequestId, string? Comment, bool CommentOptional, string? ClientAddress) : ICommand<SafeguardRequestDto>;
 
 public sealed class RejectSafeguardRequestValidator : AbstractValidator<RejectSafeguardRequestCommand>
 {
@@ -20,9 +20,9 @@ public sealed class RejectSafeguardRequestValidator : AbstractValidator<RejectSa
     }
 }
 
-public sealed class RejectSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock) : ICommandHandler<RejectSafeguardRequestCommand, SafeguardRequestResponse>
+public sealed class RejectSafeguardRequestHandler(IWibotDbContext db, SafeguardJournal journal, TimeProvider clock) : ICommandHandler<RejectSafeguardRequestCommand, SafeguardRequestDto>
 {
-    public ValueTask<SafeguardRequestResponse> Handle(RejectSafeguardRequestCommand command, CancellationToken cancellationToken) =>
+    public ValueTask<SafeguardRequestDto> Handle(RejectSafeguardRequestCommand command, CancellationToken cancellationToken) =>
         SafeguardDecision.DecideAsync(db, journal, clock, command.UserId, command.RequestId, approve: false,
             command.Comment, command.ClientAddress, cancellationToken);
 }

@@ -569,26 +569,6 @@ export interface components {
             /** Format: int64 */
             quota_tokens?: number;
         };
-        AdminUserResponse: {
-            /** Format: int32 */
-            id?: number;
-            /** Format: int32 */
-            user_id?: number;
-            username?: string | null;
-            /** Format: email */
-            email?: string | null;
-            /** @enum {string|null} */
-            role?: "user" | "admin" | null;
-            /** @enum {string|null} */
-            accreditation_level?: "N0" | "N1" | "N2" | "N3" | "N4" | null;
-            is_active?: boolean;
-            /** Format: date-time */
-            created_at?: string;
-            /** Format: int64 */
-            used_tokens?: number;
-            /** Format: int64 */
-            quota_tokens?: number;
-        };
         AdminUsersResponse: {
             users?: components["schemas"]["AdminUserDto"][] | null;
         };
@@ -658,17 +638,6 @@ export interface components {
             score?: number;
         };
         ConversationDto: {
-            /** Format: uuid */
-            conversation_id?: string;
-            title?: string | null;
-            /** Format: date-time */
-            created_at?: string;
-            /** Format: date-time */
-            updated_at?: string;
-            /** Format: int32 */
-            message_count?: number;
-        };
-        ConversationResponse: {
             /** Format: uuid */
             conversation_id?: string;
             title?: string | null;
@@ -911,36 +880,6 @@ export interface components {
             context?: components["schemas"]["SafeguardContext"];
             approver?: string | null;
             approval_comment?: string | null;
-        };
-        SafeguardRequestResponse: {
-            request_id?: string | null;
-            tool?: string | null;
-            arguments?: unknown;
-            /** @enum {string|null} */
-            level?: "L1" | "L2" | "L3" | "L4" | null;
-            /** @enum {string|null} */
-            status?: "pending" | "approved" | "rejected" | "expired" | null;
-            reason?: string | null;
-            requested_by?: string | null;
-            requested_for?: string | null;
-            /** Format: date-time */
-            created_at?: string;
-            /** Format: date-time */
-            expires_at?: string;
-            decided_by?: string | null;
-            /** Format: date-time */
-            decided_at?: string | null;
-            comment?: string | null;
-            can_decide?: boolean;
-            approval_id?: string | null;
-            tool_name?: string | null;
-            /** @enum {string|null} */
-            security_level?: "L1" | "L2" | "L3" | "L4" | null;
-            /** Format: int64 */
-            time_remaining_seconds?: number;
-            context?: components["schemas"]["SafeguardContext"];
-            approver?: string | null;
-            approval_comment?: string | null;
             message?: string | null;
         };
         SearchResponse: {
@@ -955,6 +894,10 @@ export interface components {
             snippet?: string | null;
             /** Format: double */
             score?: number;
+        };
+        SuccessEnvelope: {
+            /** @description Always true on a successful answer (the n8n-era client checks it). */
+            success: boolean;
         };
         TokenBalanceResponse: {
             /** Format: date */
@@ -1029,9 +972,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["AdminUsersResponse"];
-                    "application/json": components["schemas"]["AdminUsersResponse"];
-                    "text/json": components["schemas"]["AdminUsersResponse"];
+                    "text/plain": components["schemas"]["AdminUsersResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["AdminUsersResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["AdminUsersResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description Not signed in, or the token or key is no longer valid. */
@@ -1095,9 +1038,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["AdminUserResponse"];
-                    "application/json": components["schemas"]["AdminUserResponse"];
-                    "text/json": components["schemas"]["AdminUserResponse"];
+                    "text/plain": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -1206,9 +1149,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["AdminUserResponse"];
-                    "application/json": components["schemas"]["AdminUserResponse"];
-                    "text/json": components["schemas"]["AdminUserResponse"];
+                    "text/plain": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -1410,9 +1353,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["AdminUserResponse"];
-                    "application/json": components["schemas"]["AdminUserResponse"];
-                    "text/json": components["schemas"]["AdminUserResponse"];
+                    "text/plain": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["AdminUserDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -1510,9 +1453,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["AnalyticsResponse"];
-                    "application/json": components["schemas"]["AnalyticsResponse"];
-                    "text/json": components["schemas"]["AnalyticsResponse"];
+                    "text/plain": components["schemas"]["AnalyticsResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["AnalyticsResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["AnalyticsResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -1585,9 +1528,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["LoginResponse"];
-                    "application/json": components["schemas"]["LoginResponse"];
-                    "text/json": components["schemas"]["LoginResponse"];
+                    "text/plain": components["schemas"]["LoginResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["LoginResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["LoginResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -1674,9 +1617,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["CurrentUserResponse"];
-                    "application/json": components["schemas"]["CurrentUserResponse"];
-                    "text/json": components["schemas"]["CurrentUserResponse"];
+                    "text/plain": components["schemas"]["CurrentUserResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["CurrentUserResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["CurrentUserResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description Not signed in, or the token or key is no longer valid. */
@@ -1731,9 +1674,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["LoginResponse"];
-                    "application/json": components["schemas"]["LoginResponse"];
-                    "text/json": components["schemas"]["LoginResponse"];
+                    "text/plain": components["schemas"]["LoginResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["LoginResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["LoginResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -1829,9 +1772,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ChatResponse"];
-                    "application/json": components["schemas"]["ChatResponse"];
-                    "text/json": components["schemas"]["ChatResponse"];
+                    "text/plain": components["schemas"]["ChatResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ChatResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ChatResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -1948,9 +1891,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ConversationsResponse"];
-                    "application/json": components["schemas"]["ConversationsResponse"];
-                    "text/json": components["schemas"]["ConversationsResponse"];
+                    "text/plain": components["schemas"]["ConversationsResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ConversationsResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ConversationsResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2014,9 +1957,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ConversationResponse"];
-                    "application/json": components["schemas"]["ConversationResponse"];
-                    "text/json": components["schemas"]["ConversationResponse"];
+                    "text/plain": components["schemas"]["ConversationDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ConversationDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ConversationDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2100,9 +2043,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ConversationResponse"];
-                    "application/json": components["schemas"]["ConversationResponse"];
-                    "text/json": components["schemas"]["ConversationResponse"];
+                    "text/plain": components["schemas"]["ConversationDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ConversationDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ConversationDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2256,9 +2199,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["MessagesResponse"];
-                    "application/json": components["schemas"]["MessagesResponse"];
-                    "text/json": components["schemas"]["MessagesResponse"];
+                    "text/plain": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2328,9 +2271,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["MessagesResponse"];
-                    "application/json": components["schemas"]["MessagesResponse"];
-                    "text/json": components["schemas"]["MessagesResponse"];
+                    "text/plain": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2390,9 +2333,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["MessagesResponse"];
-                    "application/json": components["schemas"]["MessagesResponse"];
-                    "text/json": components["schemas"]["MessagesResponse"];
+                    "text/plain": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["MessagesResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2465,9 +2408,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["LegacyRenameResponse"];
-                    "application/json": components["schemas"]["LegacyRenameResponse"];
-                    "text/json": components["schemas"]["LegacyRenameResponse"];
+                    "text/plain": components["schemas"]["LegacyRenameResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["LegacyRenameResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["LegacyRenameResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2627,9 +2570,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["IngestResponse"];
-                    "application/json": components["schemas"]["IngestResponse"];
-                    "text/json": components["schemas"]["IngestResponse"];
+                    "text/plain": components["schemas"]["IngestResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["IngestResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["IngestResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description Not signed in, or the token or key is no longer valid. */
@@ -2687,9 +2630,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["DocumentsResponse"];
-                    "application/json": components["schemas"]["DocumentsResponse"];
-                    "text/json": components["schemas"]["DocumentsResponse"];
+                    "text/plain": components["schemas"]["DocumentsResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["DocumentsResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["DocumentsResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description Not signed in, or the token or key is no longer valid. */
@@ -2743,9 +2686,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["SearchResponse"];
-                    "application/json": components["schemas"]["SearchResponse"];
-                    "text/json": components["schemas"]["SearchResponse"];
+                    "text/plain": components["schemas"]["SearchResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["SearchResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["SearchResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2807,9 +2750,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["SafeguardListResponse"];
-                    "application/json": components["schemas"]["SafeguardListResponse"];
-                    "text/json": components["schemas"]["SafeguardListResponse"];
+                    "text/plain": components["schemas"]["SafeguardListResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["SafeguardListResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["SafeguardListResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2873,9 +2816,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["SafeguardRequestResponse"];
-                    "application/json": components["schemas"]["SafeguardRequestResponse"];
-                    "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    "text/plain": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -2955,9 +2898,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["SafeguardRequestResponse"];
-                    "application/json": components["schemas"]["SafeguardRequestResponse"];
-                    "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    "text/plain": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -3030,9 +2973,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["SafeguardRequestResponse"];
-                    "application/json": components["schemas"]["SafeguardRequestResponse"];
-                    "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    "text/plain": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -3132,9 +3075,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["SafeguardRequestResponse"];
-                    "application/json": components["schemas"]["SafeguardRequestResponse"];
-                    "text/json": components["schemas"]["SafeguardRequestResponse"];
+                    "text/plain": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["SafeguardRequestDto"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -3286,9 +3229,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ApiKeysResponse"];
-                    "application/json": components["schemas"]["ApiKeysResponse"];
-                    "text/json": components["schemas"]["ApiKeysResponse"];
+                    "text/plain": components["schemas"]["ApiKeysResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ApiKeysResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ApiKeysResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description Not signed in, or the token or key is no longer valid. */
@@ -3352,9 +3295,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["CreatedApiKeyResponse"];
-                    "application/json": components["schemas"]["CreatedApiKeyResponse"];
-                    "text/json": components["schemas"]["CreatedApiKeyResponse"];
+                    "text/plain": components["schemas"]["CreatedApiKeyResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["CreatedApiKeyResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["CreatedApiKeyResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
@@ -3524,9 +3467,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["TokenBalanceResponse"];
-                    "application/json": components["schemas"]["TokenBalanceResponse"];
-                    "text/json": components["schemas"]["TokenBalanceResponse"];
+                    "text/plain": components["schemas"]["TokenBalanceResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["TokenBalanceResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["TokenBalanceResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description Not signed in, or the token or key is no longer valid. */
