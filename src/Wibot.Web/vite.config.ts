@@ -6,9 +6,14 @@ import { defineConfig } from 'vite';
 // Node's process, declared here to avoid pulling @types/node for one line.
 declare const process: { env: Record<string, string | undefined> };
 const apiTarget = process.env.WIBOT_API_URL ?? 'http://127.0.0.1:5099';
+// `@/x` is `src/x` (the same mapping as tsconfig.json's "paths"; Vitest uses this config too).
+const srcDir = decodeURIComponent(new URL('./src/', import.meta.url).pathname);
 
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
+  resolve: {
+    alias: [{ find: /^@\//, replacement: srcDir }],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -2,9 +2,9 @@ import '@mantine/core/styles.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app/App';
-import { ErrorBoundary } from './components/ui/ErrorBoundary';
-import { AppProviders } from './app/providers';
+import { App } from '@/app/App';
+import { ErrorBoundary } from '@/components/ui/ErrorBoundary';
+import { AppProviders } from '@/app/providers';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Élément #root introuvable');

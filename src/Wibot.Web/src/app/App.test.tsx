@@ -2,10 +2,10 @@
 import { render, screen } from '@testing-library/react';
 import { lazy, Suspense } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ErrorBoundary } from '../components/ui/ErrorBoundary';
-import { clearSession, getSession, setSession } from '../lib/session';
-import { installMemoryStorage } from '../lib/test-storage';
-import { createTestQueryClient, jsonResponse } from '../lib/test-utils';
+import { ErrorBoundary } from '@/components/ui/ErrorBoundary';
+import { clearSession, getSession, setSession } from '@/lib/session';
+import { installMemoryStorage } from '@/lib/test-storage';
+import { createTestQueryClient, jsonResponse } from '@/lib/test-utils';
 import { App } from './App';
 import { AppProviders } from './providers';
 

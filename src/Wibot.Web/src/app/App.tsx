@@ -1,22 +1,22 @@
 import { Stack, Title } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense } from 'react';
-import { ErrorBoundary } from '../components/ui/ErrorBoundary';
-import { Spinner } from '../components/ui/Spinner';
-import { LoginPage } from '../features/auth/components/LoginPage';
-import { SafeguardPage } from '../features/safeguard/components/SafeguardPage';
-import { tokenKeys } from '../features/tokens/api/tokens';
-import { analyticsKeys } from '../features/analytics/api/analytics';
-import { useSession } from '../lib/useSession';
+import { ErrorBoundary } from '@/components/ui/ErrorBoundary';
+import { Spinner } from '@/components/ui/Spinner';
+import { LoginPage } from '@/features/auth/components/LoginPage';
+import { SafeguardPage } from '@/features/safeguard/components/SafeguardPage';
+import { tokenKeys } from '@/features/tokens/api/tokens';
+import { analyticsKeys } from '@/features/analytics/api/analytics';
+import { useSession } from '@/lib/useSession';
 import { ChatRoute } from './ChatRoute';
 import { Layout } from './Layout';
 import { usePath } from './navigation';
 import { Link } from './router';
 
 // Administration pages (and recharts) load on demand: technicians never download them.
-const AdminUsersPage = lazy(() => import('../features/admin/components/AdminUsersPage').then((m) => ({ default: m.AdminUsersPage })));
-const DocumentsPage = lazy(() => import('../features/admin/components/DocumentsPage').then((m) => ({ default: m.DocumentsPage })));
-const AnalyticsPage = lazy(() => import('../features/analytics/components/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
+const AdminUsersPage = lazy(() => import('@/features/admin/components/AdminUsersPage').then((m) => ({ default: m.AdminUsersPage })));
+const DocumentsPage = lazy(() => import('@/features/admin/components/DocumentsPage').then((m) => ({ default: m.DocumentsPage })));
+const AnalyticsPage = lazy(() => import('@/features/analytics/components/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
 
 function Message({ title }: { title: string }) {
   return (

@@ -1,10 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { chatKeys } from '../features/chat/api/chat';
-import { ChatPanel } from '../features/chat/components/ChatPanel';
-import { conversationKeys } from '../features/conversations/api/conversations';
-import { ConversationSidebar } from '../features/conversations/components/ConversationSidebar';
-import { gaugeState } from '../features/tokens/api/gauge';
-import { tokenKeys, useTokenBalance } from '../features/tokens/api/tokens';
+import { chatKeys } from '@/features/chat/api/chat';
+import { ChatPanel } from '@/features/chat/components/ChatPanel';
+import { conversationKeys } from '@/features/conversations/api/conversations';
+import { ConversationSidebar } from '@/features/conversations/components/ConversationSidebar';
+import { gaugeState } from '@/features/tokens/api/gauge';
+import { tokenKeys, useTokenBalance } from '@/features/tokens/api/tokens';
 import { navigate } from './navigation';
 
 /**

@@ -1,10 +1,10 @@
 import { AppShell, Badge, Burger, Button, Group, Stack, Text, ThemeIcon, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import type { ReactNode } from 'react';
-import { logout } from '../features/auth/api/auth';
-import { SafeguardNavBadge } from '../features/safeguard/components/SafeguardNavBadge';
-import { TokenGauge } from '../features/tokens/components/TokenGauge';
-import type { LoginUser } from '../lib/schemas';
+import { logout } from '@/features/auth/api/auth';
+import { SafeguardNavBadge } from '@/features/safeguard/components/SafeguardNavBadge';
+import { TokenGauge } from '@/features/tokens/components/TokenGauge';
+import type { LoginUser } from '@/lib/schemas';
 import { navigate } from './navigation';
 import { Link } from './router';
 

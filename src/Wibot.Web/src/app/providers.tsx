@@ -1,10 +1,10 @@
 import { MantineProvider } from '@mantine/core';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type ReactNode } from 'react';
-import { createQueryClient } from '../lib/query-client';
-import { getSession, subscribeSession, watchSessionExpiry } from '../lib/session';
+import { createQueryClient } from '@/lib/query-client';
+import { getSession, subscribeSession, watchSessionExpiry } from '@/lib/session';
 import { installFileDropGuard } from './drop-guard';
-import { theme } from '../lib/theme';
+import { theme } from '@/lib/theme';
 
 /** Forgets every cached answer when the session ends (logout, expiry, another tab): the next user starts clean. */
 function useClearCacheOnLogout(client: QueryClient): void {

@@ -1,8 +1,8 @@
 import { Button } from '@mantine/core';
 import { Fragment, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type * as HighlightExports from '../../lib/highlight';
-import type { HighlightNode } from '../../lib/highlight';
-import { parseMarkdown, type Block, type Inline } from '../../lib/markdown';
+import type * as HighlightExports from '@/lib/highlight';
+import type { HighlightNode } from '@/lib/highlight';
+import { parseMarkdown, type Block, type Inline } from '@/lib/markdown';
 
 type HighlightModule = typeof HighlightExports;
 let highlighter: HighlightModule | null = null;
@@ -14,7 +14,7 @@ function useHighlighter(wanted: boolean): HighlightModule | null {
   useEffect(() => {
     if (!wanted || module) return;
     let alive = true;
-    highlighterLoad ??= import('../../lib/highlight');
+    highlighterLoad ??= import('@/lib/highlight');
     highlighterLoad
       .then((loaded) => {
         highlighter = loaded;

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '../../../lib/api-client';
-import type { RagDocument, RagDocumentsResponse, RagIngestResponse } from '../../../lib/schemas';
+import { apiFetch } from '@/lib/api-client';
+import type { RagDocument, RagDocumentsResponse, RagIngestResponse } from '@/lib/schemas';
 import { adminKeys } from './users';
 
 export async function listDocuments(signal?: AbortSignal): Promise<RagDocument[]> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AdminUser } from '../../../lib/schemas';
+import type { AdminUser } from '@/lib/schemas';
 import { filterUsers, sortUsers } from './user-table';
 
 const users: AdminUser[] = [

@@ -1,5 +1,5 @@
 // Search and sort of the users table (client side: the list is small).
-import type { AdminUser } from '../../../lib/schemas';
+import type { AdminUser } from '@/lib/schemas';
 
 export type SortKey = 'username' | 'email' | 'role' | 'accreditation_level' | 'is_active' | 'used_tokens' | 'created_at';
 export type SortDirection = 'asc' | 'desc';

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { apiFetch, type FieldErrors } from '../../../lib/api-client';
-import type { AdminUser, AdminUserResponse, AdminUsersResponse, CreateUserBody, UpdateUserBody } from '../../../lib/schemas';
+import { apiFetch, type FieldErrors } from '@/lib/api-client';
+import type { AdminUser, AdminUserResponse, AdminUsersResponse, CreateUserBody, UpdateUserBody } from '@/lib/schemas';
 
 const BASE = '/webhook/wibot/admin/users';
 

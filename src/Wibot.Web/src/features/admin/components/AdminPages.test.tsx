@@ -2,10 +2,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AdminUser } from '../../../lib/schemas';
-import { setSession } from '../../../lib/session';
-import { installMemoryStorage } from '../../../lib/test-storage';
-import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
+import type { AdminUser } from '@/lib/schemas';
+import { setSession } from '@/lib/session';
+import { installMemoryStorage } from '@/lib/test-storage';
+import { jsonResponse, renderWithProviders } from '@/lib/test-utils';
 import { AdminUsersPage } from './AdminUsersPage';
 import { DocumentsPage } from './DocumentsPage';
 import { EditUserDialog } from './EditUserDialog';

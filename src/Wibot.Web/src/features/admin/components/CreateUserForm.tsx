@@ -1,8 +1,8 @@
 import { Button, Group, NativeSelect, NumberInput, Paper, PasswordInput, SimpleGrid, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { Alert } from '../../../components/ui/Alert';
-import { ApiError, type FieldErrors } from '../../../lib/api-client';
-import { describeError } from '../../../lib/errors';
+import { Alert } from '@/components/ui/Alert';
+import { ApiError, type FieldErrors } from '@/lib/api-client';
+import { describeError } from '@/lib/errors';
 import { ACCREDITATION_LEVELS, ROLES, fieldError, useCreateUser, type AccreditationLevel, type Role } from '../api/users';
 
 const EMPTY = { username: '', password: '', email: '', role: 'user' as Role, accreditation_level: 'N1' as AccreditationLevel, quota_tokens: '' as string | number };

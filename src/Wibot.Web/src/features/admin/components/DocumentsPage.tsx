@@ -1,10 +1,10 @@
 import { Badge, Button, Code, Group, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
-import { Alert } from '../../../components/ui/Alert';
-import { Spinner } from '../../../components/ui/Spinner';
-import { describeError } from '../../../lib/errors';
-import { formatDateTime, formatNumber } from '../../../lib/format';
-import type { RagIngestResponse } from '../../../lib/schemas';
+import { Alert } from '@/components/ui/Alert';
+import { Spinner } from '@/components/ui/Spinner';
+import { describeError } from '@/lib/errors';
+import { formatDateTime, formatNumber } from '@/lib/format';
+import type { RagIngestResponse } from '@/lib/schemas';
 import { useDocuments, useReindexDocuments } from '../api/documents';
 
 /** Seconds since `since` (a timestamp), ticking while it is set. */

@@ -1,10 +1,10 @@
 import { Button, Checkbox, Fieldset, Group, Modal, NativeSelect, NumberInput, PasswordInput, SimpleGrid, Stack } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { Alert } from '../../../components/ui/Alert';
-import { ApiError, type FieldErrors } from '../../../lib/api-client';
-import { describeError } from '../../../lib/errors';
-import { formatNumber } from '../../../lib/format';
-import type { AdminUser, UpdateUserBody } from '../../../lib/schemas';
+import { Alert } from '@/components/ui/Alert';
+import { ApiError, type FieldErrors } from '@/lib/api-client';
+import { describeError } from '@/lib/errors';
+import { formatNumber } from '@/lib/format';
+import type { AdminUser, UpdateUserBody } from '@/lib/schemas';
 import { ACCREDITATION_LEVELS, ROLES, fieldError, useUpdateUser, userIdOf, type AccreditationLevel, type Role } from '../api/users';
 
 interface EditUserDialogProps {

@@ -2,8 +2,8 @@
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { AdminUser } from '../../../lib/schemas';
-import { renderWithProviders } from '../../../lib/test-utils';
+import type { AdminUser } from '@/lib/schemas';
+import { renderWithProviders } from '@/lib/test-utils';
 import { UsersTable } from './AdminUsersPage';
 
 const users: AdminUser[] = [

@@ -1,7 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '../../../lib/api-client';
-import { formatDate } from '../../../lib/format';
-import type { AnalyticsResponse } from '../../../lib/schemas';
+import { apiFetch } from '@/lib/api-client';
+import { formatDate } from '@/lib/format';
+import type { AnalyticsResponse } from '@/lib/schemas';
 
 export interface Period {
   from: string;

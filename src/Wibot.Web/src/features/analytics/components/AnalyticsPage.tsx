@@ -1,9 +1,9 @@
 import { Button, Group, Paper, SimpleGrid, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
-import { Alert } from '../../../components/ui/Alert';
-import { Spinner } from '../../../components/ui/Spinner';
-import { describeError } from '../../../lib/errors';
-import { formatDate, formatNumber, isoDay } from '../../../lib/format';
+import { Alert } from '@/components/ui/Alert';
+import { Spinner } from '@/components/ui/Spinner';
+import { describeError } from '@/lib/errors';
+import { formatDate, formatNumber, isoDay } from '@/lib/format';
 import { chartSeries, useAnalytics, type Period } from '../api/analytics';
 import { QuotaUseChart, TokensByModeChart, TokensPerDayChart, TopUsersChart } from './Charts';
 

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import type { AnalyticsResponse } from '../../../lib/schemas';
-import { renderWithProviders } from '../../../lib/test-utils';
+import type { AnalyticsResponse } from '@/lib/schemas';
+import { renderWithProviders } from '@/lib/test-utils';
 import { chartSeries } from '../api/analytics';
 import { QuotaUseChart, TokensByModeChart, TokensPerDayChart } from './Charts';
 

@@ -3,7 +3,7 @@
 import { Paper, Table, Text, Title, VisuallyHidden } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Bar, BarChart, CartesianGrid, Cell, Tooltip, XAxis, YAxis } from 'recharts';
-import { formatDate, formatNumber } from '../../../lib/format';
+import { formatDate, formatNumber } from '@/lib/format';
 import type { DayPoint, NamedPoint, QuotaPoint } from '../api/analytics';
 
 const BLUE = 'var(--mantine-color-wibot-6)';

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
-import { apiFetch } from '../../../lib/api-client';
-import type { LoginBody, LoginResponse } from '../../../lib/schemas';
-import { clearSession, setSession, type Session } from '../../../lib/session';
+import { apiFetch } from '@/lib/api-client';
+import type { LoginBody, LoginResponse } from '@/lib/schemas';
+import { clearSession, setSession, type Session } from '@/lib/session';
 
 export async function login(body: LoginBody): Promise<Session> {
   const answer = await apiFetch<LoginResponse>('/webhook/auth/login', { method: 'POST', body, auth: false });

@@ -2,9 +2,9 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import { getSession } from '../../../lib/session';
-import { mockFetchPerTest } from '../../../lib/test-storage';
-import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
+import { getSession } from '@/lib/session';
+import { mockFetchPerTest } from '@/lib/test-storage';
+import { jsonResponse, renderWithProviders } from '@/lib/test-utils';
 import { LoginPage } from './LoginPage';
 
 describe('LoginPage', () => {

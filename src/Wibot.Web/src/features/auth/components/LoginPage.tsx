@@ -1,7 +1,7 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, TextInput, ThemeIcon, Title } from '@mantine/core';
 import { useState, useSyncExternalStore, type FormEvent } from 'react';
-import { describeError } from '../../../lib/errors';
-import { getLogoutReason, subscribeSession } from '../../../lib/session';
+import { describeError } from '@/lib/errors';
+import { getLogoutReason, subscribeSession } from '@/lib/session';
 import { useLogin } from '../api/auth';
 
 const MISSING = "Saisissez votre nom d'utilisateur et votre mot de passe.";

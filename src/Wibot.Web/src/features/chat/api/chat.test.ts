@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mockFetchPerTest } from '../../../lib/test-storage';
-import { ApiError } from '../../../lib/api-client';
+import { mockFetchPerTest } from '@/lib/test-storage';
+import { ApiError } from '@/lib/api-client';
 import { checkAttachment } from './attachments';
 import { isRetryableChatError, sendChat, type ChatStreamHandlers } from './chat';
 

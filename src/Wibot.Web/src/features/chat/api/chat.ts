@@ -1,8 +1,8 @@
 import { queryOptions, type QueryClient } from '@tanstack/react-query';
-import { ApiError, apiFetch, apiRequest } from '../../../lib/api-client';
-import type { ChatResponse, ChatSource, MessageDto, MessagesResponse } from '../../../lib/schemas';
-import { formatDate } from '../../../lib/format';
-import { readSseStream } from '../../../lib/sse';
+import { ApiError, apiFetch, apiRequest } from '@/lib/api-client';
+import type { ChatResponse, ChatSource, MessageDto, MessagesResponse } from '@/lib/schemas';
+import { formatDate } from '@/lib/format';
+import { readSseStream } from '@/lib/sse';
 
 export type ChatMode = 'flash' | 'code' | 'redaction';
 

@@ -3,11 +3,11 @@ import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { formatDate } from '../../../lib/format';
-import type { MessagesResponse } from '../../../lib/schemas';
-import { setSession } from '../../../lib/session';
-import { installMemoryStorage } from '../../../lib/test-storage';
-import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
+import { formatDate } from '@/lib/format';
+import type { MessagesResponse } from '@/lib/schemas';
+import { setSession } from '@/lib/session';
+import { installMemoryStorage } from '@/lib/test-storage';
+import { jsonResponse, renderWithProviders } from '@/lib/test-utils';
 import { chatKeys } from '../api/chat';
 import { ChatPanel, type QuotaState } from './ChatPanel';
 

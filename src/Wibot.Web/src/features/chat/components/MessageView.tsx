@@ -1,8 +1,8 @@
 import { Badge, Button, Text } from '@mantine/core';
-import { Markdown } from '../../../components/ui/Markdown';
-import { Icon } from '../../../components/ui/Icon';
-import { formatDateTime } from '../../../lib/format';
-import type { ChatSource } from '../../../lib/schemas';
+import { Markdown } from '@/components/ui/Markdown';
+import { Icon } from '@/components/ui/Icon';
+import { formatDateTime } from '@/lib/format';
+import type { ChatSource } from '@/lib/schemas';
 
 export interface UiMessage {
   id: string;

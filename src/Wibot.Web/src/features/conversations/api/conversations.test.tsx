@@ -2,8 +2,8 @@
 import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
 import { describe, expect, it } from 'vitest';
-import { mockFetchPerTest } from '../../../lib/test-storage';
-import { createTestQueryClient, jsonResponse, TestProviders } from '../../../lib/test-utils';
+import { mockFetchPerTest } from '@/lib/test-storage';
+import { createTestQueryClient, jsonResponse, TestProviders } from '@/lib/test-utils';
 import { conversationKeys, useConversations, useDeleteConversation, useRenameConversation } from './conversations';
 
 const list = (titles: string[]) => ({

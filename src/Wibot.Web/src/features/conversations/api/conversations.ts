@@ -1,6 +1,6 @@
 import { infiniteQueryOptions, useInfiniteQuery, useMutation, useQueryClient, type InfiniteData } from '@tanstack/react-query';
-import { apiFetch } from '../../../lib/api-client';
-import type { ConversationDto, ConversationsResponse } from '../../../lib/schemas';
+import { apiFetch } from '@/lib/api-client';
+import type { ConversationDto, ConversationsResponse } from '@/lib/schemas';
 
 const BASE = '/webhook/wibot/conversations';
 

@@ -1,12 +1,12 @@
 import { ActionIcon, Button, Group, Stack, Text, TextInput, UnstyledButton } from '@mantine/core';
 import { useRef, useState, type FormEvent } from 'react';
-import { Alert } from '../../../components/ui/Alert';
-import { ConfirmDialog } from '../../../components/ui/ConfirmDialog';
-import { Icon } from '../../../components/ui/Icon';
-import { Spinner } from '../../../components/ui/Spinner';
-import { describeError } from '../../../lib/errors';
-import { formatDateTime } from '../../../lib/format';
-import type { ConversationDto } from '../../../lib/schemas';
+import { Alert } from '@/components/ui/Alert';
+import { ConfirmDialog } from '@/components/ui/ConfirmDialog';
+import { Icon } from '@/components/ui/Icon';
+import { Spinner } from '@/components/ui/Spinner';
+import { describeError } from '@/lib/errors';
+import { formatDateTime } from '@/lib/format';
+import type { ConversationDto } from '@/lib/schemas';
 import { useConversations, useDeleteConversation, useRenameConversation } from '../api/conversations';
 
 interface ConversationSidebarProps {

@@ -1,8 +1,8 @@
 // Live Safeguard updates: one shared Server-Sent Events connection (fetch streaming, bearer auth)
 // to /webhook/wibot/safeguard/events, reconnected with exponential backoff. Subscribers are told
 // about each event and about the connection state, so they can fall back to polling meanwhile.
-import { ApiError, apiRequest } from '../../../lib/api-client';
-import { readSseStream } from '../../../lib/sse';
+import { ApiError, apiRequest } from '@/lib/api-client';
+import { readSseStream } from '@/lib/sse';
 
 export const EVENTS_PATH = '/webhook/wibot/safeguard/events';
 export type LiveEventKind = 'created' | 'decided' | 'expired';

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { apiFetch } from '../../../lib/api-client';
-import type { SafeguardDecisionBody, SafeguardRequest, SafeguardRequestResponse, SafeguardRequestsResponse } from '../../../lib/schemas';
+import { apiFetch } from '@/lib/api-client';
+import type { SafeguardDecisionBody, SafeguardRequest, SafeguardRequestResponse, SafeguardRequestsResponse } from '@/lib/schemas';
 
 export type StatusFilter = 'pending' | 'approved' | 'rejected' | 'expired' | 'all';
 

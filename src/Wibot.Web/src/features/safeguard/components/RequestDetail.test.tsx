@@ -2,11 +2,11 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
-import type { SafeguardRequest } from '../../../lib/schemas';
-import { mockFetchPerTest } from '../../../lib/test-storage';
-import { createTestQueryClient, jsonResponse, renderWithProviders } from '../../../lib/test-utils';
+import type { SafeguardRequest } from '@/lib/schemas';
+import { mockFetchPerTest } from '@/lib/test-storage';
+import { createTestQueryClient, jsonResponse, renderWithProviders } from '@/lib/test-utils';
 import { safeguardKeys } from '../api/safeguard';
-import { RequestDetail } from './SafeguardPage';
+import { RequestDetail } from './RequestDetail';
 
 const NOW = Date.parse('2026-11-23T09:00:00Z');
 

@@ -2,9 +2,9 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { setSession } from '../../../lib/session';
-import { installMemoryStorage } from '../../../lib/test-storage';
-import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
+import { setSession } from '@/lib/session';
+import { installMemoryStorage } from '@/lib/test-storage';
+import { jsonResponse, renderWithProviders } from '@/lib/test-utils';
 import { SafeguardNavBadge } from './SafeguardNavBadge';
 import { SafeguardPage } from './SafeguardPage';
 

@@ -1,26 +1,15 @@
-import { Badge, Button, Code, Group, NativeSelect, Paper, SimpleGrid, Stack, Tabs, Text, Textarea, Title, UnstyledButton } from '@mantine/core';
+import { Button, Code, Group, NativeSelect, Paper, SimpleGrid, Stack, Tabs, Text, Title, UnstyledButton } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { Alert } from '../../../components/ui/Alert';
-import { Icon } from '../../../components/ui/Icon';
-import { Spinner } from '../../../components/ui/Spinner';
-import { ApiError } from '../../../lib/api-client';
-import { describeError } from '../../../lib/errors';
-import { formatCountdown, formatDateTime } from '../../../lib/format';
-import type { SafeguardRequest } from '../../../lib/schemas';
-import { useSession } from '../../../lib/useSession';
-import { decisionBlockReason } from '../api/decision';
-import { HISTORY_FILTERS, STATUS_LABELS, safeguardRequestsQueryOptions, useDecideRequest, type StatusFilter } from '../api/safeguard';
+import { Alert } from '@/components/ui/Alert';
+import { Spinner } from '@/components/ui/Spinner';
+import { formatCountdown, formatDateTime } from '@/lib/format';
+import type { SafeguardRequest } from '@/lib/schemas';
+import { useSession } from '@/lib/useSession';
+import { HISTORY_FILTERS, safeguardRequestsQueryOptions, type StatusFilter } from '../api/safeguard';
+import { LevelBadge, StatusBadge } from './RequestBadges';
+import { RequestDetail } from './RequestDetail';
 import { useSafeguardRequests } from './useSafeguardRequests';
-
-const LEVEL_HINTS: Record<string, string> = {
-  L1: 'Niveau 1 : décision possible dès N1',
-  L2: 'Niveau 2 : décision possible dès N2',
-  L3: 'Niveau 3 : décision possible dès N3',
-  L4: 'Niveau 4 : décision réservée au N4',
-};
-const LEVEL_COLORS: Record<string, string> = { L1: 'green', L2: 'yellow', L3: 'orange', L4: 'red' };
-const STATUS_COLORS: Record<string, string> = { pending: 'orange', approved: 'teal', rejected: 'red', expired: 'gray' };
 
 type Tab = 'pending' | 'history';
 
@@ -33,193 +22,12 @@ function useNow(intervalMs: number): number {
   return now;
 }
 
-/** Pretty-printed JSON of the tool arguments (secrets arrive already masked by the server). */
-function formatArguments(value: unknown): string {
-  if (value === null || value === undefined) return '—';
-  if (typeof value === 'string') {
-    try {
-      return JSON.stringify(JSON.parse(value), null, 2);
-    } catch {
-      return value;
-    }
-  }
-  try {
-    return JSON.stringify(value, null, 2);
-  } catch {
-    return '(arguments illisibles)';
-  }
-}
-
-function LevelBadge({ level }: { level: string | null | undefined }) {
-  const value = level ?? '?';
-  return (
-    <Badge color={LEVEL_COLORS[value] ?? 'gray'} variant="filled" radius="sm" title={LEVEL_HINTS[value] ?? ''}>
-      {value}
-    </Badge>
-  );
-}
-
-function StatusBadge({ status }: { status: string | null | undefined }) {
-  const value = status ?? 'pending';
-  return (
-    <Badge color={STATUS_COLORS[value] ?? 'gray'} variant="light" tt="none">
-      {STATUS_LABELS[value] ?? value}
-    </Badge>
-  );
-}
-
-interface DetailProps {
-  request: SafeguardRequest;
-  now: number;
-  accreditation: string | null | undefined;
-  onDecided: (message: string, decided: SafeguardRequest | null) => void;
-  /**
-   * The request left the shown list (decided here or elsewhere, expired): its last known detail
-   * stays on screen with this notice and disabled buttons until another one is picked.
-   */
-  goneNotice?: string | null;
-}
-
 const OUTCOME_LABELS: Record<string, string> = { approved: 'approuvée', rejected: 'rejetée', expired: 'expirée' };
 
 /** The notice shown over a request that is no longer in the list (status: its outcome, when known). */
 function goneNoticeFor(status: string | null | undefined): string {
   const label = status ? OUTCOME_LABELS[status] : undefined;
   return label ? `Cette demande a été traitée (${label}).` : "Cette demande n'est plus en attente.";
-}
-
-export function RequestDetail({ request, now, accreditation, onDecided, goneNotice = null }: DetailProps) {
-  const [comment, setComment] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const decide = useDecideRequest();
-  const id = request.request_id ?? '';
-  const pending = request.status === 'pending';
-  const remaining = Date.parse(request.expires_at ?? '') - now;
-  const expired = pending && remaining <= 0;
-  const blocked = pending ? (goneNotice ?? (expired ? 'Demande expirée' : decisionBlockReason(request, accreditation))) : null;
-  const busy = decide.isPending ? decide.variables.kind : null;
-
-  const submit = (kind: 'approve' | 'reject') => {
-    const text = comment.trim();
-    if (kind === 'reject' && !text) {
-      setError('Un commentaire est obligatoire pour rejeter une demande.');
-      return;
-    }
-    setError(null);
-    // mutateAsync, not mutate's callbacks: the decided request leaves the queue (and this panel
-    // unmounts) before the mutation settles, and the page must still hear about it.
-    decide.mutateAsync(kind === 'reject' ? { kind, requestId: id, comment: text } : { kind, requestId: id, comment: text || undefined }).then(
-      (answer) => {
-        setComment('');
-        const decided: SafeguardRequest = { ...request, status: kind === 'reject' ? 'rejected' : 'approved', ...(answer as SafeguardRequest | null) };
-        onDecided(kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`, decided);
-      },
-      (err: unknown) =>
-        setError(
-          describeError(err, {
-            403: err instanceof ApiError && err.detail ? err.detail : "Votre niveau d'accréditation ne permet pas de décider cette demande.",
-            409: err instanceof ApiError && err.detail ? err.detail : 'Cette demande a déjà été traitée ou a expiré.',
-          }),
-        ),
-    );
-  };
-
-  return (
-    <Paper withBorder p="md" radius="md" component="article" aria-labelledby="request-detail-title" data-testid="request-detail" data-request-id={id}>
-      <Group gap="sm">
-        <LevelBadge level={request.level} />
-        <Title order={2} size="h4" id="request-detail-title">
-          {id}
-        </Title>
-        <StatusBadge status={request.status} />
-      </Group>
-      {goneNotice && (
-        <Stack mt="sm" data-testid="request-gone">
-          <Alert tone="info">{goneNotice} Choisissez une autre demande dans la liste.</Alert>
-        </Stack>
-      )}
-      <dl className="request-detail__grid">
-        <dt>Outil</dt>
-        <dd>
-          <Code>{request.tool ?? '—'}</Code>
-        </dd>
-        <dt>Motif</dt>
-        <dd>{request.reason || '—'}</dd>
-        <dt>Demandée par</dt>
-        <dd>{request.requested_by ?? '—'}</dd>
-        <dt>Pour le compte de</dt>
-        <dd>{request.requested_for ?? '—'}</dd>
-        <dt>Créée le</dt>
-        <dd>{formatDateTime(request.created_at)}</dd>
-        <dt>Expire le</dt>
-        <dd>
-          {formatDateTime(request.expires_at)}
-          {pending && (
-            <Text span size="sm" c={remaining < 5 * 60_000 ? 'red' : 'dimmed'} fw={remaining < 5 * 60_000 ? 700 : 400} className="countdown" data-testid="countdown">
-              {' '}
-              <Icon name="clock" size={14} /> {formatCountdown(remaining)}
-            </Text>
-          )}
-        </dd>
-        {request.decided_at && (
-          <>
-            <dt>Décision</dt>
-            <dd>
-              {request.decided_by ?? '—'}, le {formatDateTime(request.decided_at)}
-            </dd>
-            <dt>Commentaire</dt>
-            <dd>{request.comment ? `« ${request.comment} »` : '—'}</dd>
-          </>
-        )}
-      </dl>
-      <Title order={3} size="h6" mt="sm" mb={4}>
-        Arguments
-      </Title>
-      <Code block data-testid="request-arguments" className="request-detail__args">
-        {formatArguments(request.arguments)}
-      </Code>
-
-      {pending && (
-        <Stack gap="sm" mt="md">
-          {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
-          <Textarea
-            label="Commentaire (obligatoire pour un rejet)"
-            name="comment"
-            minRows={3}
-            autosize
-            value={comment}
-            onChange={(e) => setComment(e.currentTarget.value)}
-            disabled={blocked !== null || busy !== null}
-          />
-          <Group gap="sm">
-            <Button
-              color="teal"
-              disabled={blocked !== null || (busy !== null && busy !== 'approve')}
-              loading={busy === 'approve'}
-              aria-describedby={blocked && !goneNotice ? 'decision-blocked' : undefined}
-              onClick={() => submit('approve')}
-            >
-              Approuver
-            </Button>
-            <Button
-              color="red"
-              disabled={blocked !== null || (busy !== null && busy !== 'reject')}
-              loading={busy === 'reject'}
-              aria-describedby={blocked && !goneNotice ? 'decision-blocked' : undefined}
-              onClick={() => submit('reject')}
-            >
-              Rejeter
-            </Button>
-          </Group>
-          {blocked && !goneNotice && (
-            <Text id="decision-blocked" className="decision-blocked" data-testid="decision-blocked">
-              <Icon name="lock" size={14} /> {blocked}
-            </Text>
-          )}
-        </Stack>
-      )}
-    </Paper>
-  );
 }
 
 export function SafeguardPage() {

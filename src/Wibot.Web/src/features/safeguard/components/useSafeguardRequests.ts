@@ -1,8 +1,8 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { ApiError } from '../../../lib/api-client';
-import { describeError } from '../../../lib/errors';
-import type { SafeguardRequest } from '../../../lib/schemas';
+import { ApiError } from '@/lib/api-client';
+import { describeError } from '@/lib/errors';
+import type { SafeguardRequest } from '@/lib/schemas';
 import { subscribeLive } from '../api/live';
 import { safeguardKeys, safeguardRequestsQueryOptions, type StatusFilter } from '../api/safeguard';
 

@@ -1,4 +1,4 @@
-import type { TokenBalance } from '../../../lib/schemas';
+import type { TokenBalance } from '@/lib/schemas';
 
 export type GaugeLevel = 'ok' | 'warning' | 'exhausted';
 

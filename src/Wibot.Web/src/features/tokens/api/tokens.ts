@@ -1,6 +1,6 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
-import { apiFetch } from '../../../lib/api-client';
-import type { TokenBalance } from '../../../lib/schemas';
+import { apiFetch } from '@/lib/api-client';
+import type { TokenBalance } from '@/lib/schemas';
 
 export const tokenKeys = {
   all: ['tokens'] as const,

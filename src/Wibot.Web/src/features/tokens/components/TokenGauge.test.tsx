@@ -1,9 +1,9 @@
 // @vitest-environment jsdom
 import { screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { formatNumber } from '../../../lib/format';
-import { mockFetchPerTest } from '../../../lib/test-storage';
-import { jsonResponse, renderWithProviders } from '../../../lib/test-utils';
+import { formatNumber } from '@/lib/format';
+import { mockFetchPerTest } from '@/lib/test-storage';
+import { jsonResponse, renderWithProviders } from '@/lib/test-utils';
 import { TokenGauge } from './TokenGauge';
 
 const balance = (used: number, quota: number) => ({

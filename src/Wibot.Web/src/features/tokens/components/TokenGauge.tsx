@@ -1,5 +1,5 @@
 import { Box, Group, Progress, Text, Tooltip } from '@mantine/core';
-import { formatDate, formatNumber } from '../../../lib/format';
+import { formatDate, formatNumber } from '@/lib/format';
 import { gaugeState } from '../api/gauge';
 import { useTokenBalance } from '../api/tokens';
 
