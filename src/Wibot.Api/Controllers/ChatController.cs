@@ -32,7 +32,7 @@ public sealed class ChatController(ISender sender, IOptions<JsonOptions> json, I
     [RequestSizeLimit(MaxRequestBytes)]
     [RequestFormLimits(MultipartBodyLengthLimit = MaxRequestBytes)]
     [Consumes("application/json", "multipart/form-data")]
-    [ProducesResponseType<ChatResponse>(StatusCodes.Status200OK)]
+    [ProducesResponseType<ChatTurnResponse>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status413PayloadTooLarge, "application/problem+json")]

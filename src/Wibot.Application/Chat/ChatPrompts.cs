@@ -1,10 +1,14 @@
 using System.Text;
+using Microsoft.Extensions.AI;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Domain.Conversations;
 
 namespace Wibot.Application.Chat;
 
-/// <summary>The system prompts of the three modes, written for WIDIP's technicians.</summary>
+/// <summary>A turn's prompt and its estimated size in tokens.</summary>
+public sealed record ChatPrompt(IReadOnlyList<ChatMessage> Messages, long EstimatedTokens);
+
+/// <summary>The system prompts of the three modes, written for WIDIP's technicians, and the prompt of a turn.</summary>
 public static class ChatPrompts
 {
     private const string Common =
@@ -26,6 +30,23 @@ public static class ChatPrompts
             "et propose un texte prêt à être envoyé.",
         _ => Common,
     };
+
+    /// <summary>
+    /// The whole prompt of a turn: the mode's system prompt grounded in the passages, the history,
+    /// then the question with its attached files; and a generous estimate of its size in tokens
+    /// (about 3 characters a token), which the quota must admit before the model is called.
+    /// </summary>
+    public static ChatPrompt Build(ChatMode mode, IReadOnlyList<RetrievedPassage> passages, IReadOnlyList<PastMessage> history, string message, IReadOnlyList<AttachmentText> attachments)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var system = WithPassages(For(mode), passages);
+        var question = WithAttachments(message, attachments);
+        var messages = new List<ChatMessage>(history.Count + 2) { new(ChatRole.System, system) };
+        messages.AddRange(history.Select(h => new ChatMessage(h.Role == MessageRole.Assistant ? ChatRole.Assistant : ChatRole.User, h.Content)));
+        messages.Add(new ChatMessage(ChatRole.User, question));
+        var estimated = ((system.Length + question.Length + history.Sum(h => (long)h.Content.Length)) / 3) + 16;
+        return new ChatPrompt(messages, estimated);
+    }
 
     /// <summary>The documents that ground the answer, as numbered excerpts appended to the system prompt.</summary>
     public static string WithPassages(string system, IReadOnlyList<RetrievedPassage> passages)

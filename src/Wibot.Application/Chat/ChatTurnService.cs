@@ -5,6 +5,7 @@ using Wibot.Application.Common.Exceptions;
 using Wibot.Application.Common.Interfaces;
 using Wibot.Application.Common.Mapping;
 using Wibot.Application.Common.Options;
+using Wibot.Application.Conversations;
 using Wibot.Domain.Conversations;
 
 namespace Wibot.Application.Chat;
@@ -53,6 +54,9 @@ public sealed class ChatTurn
 
 public sealed record ChatSource(string Document, string Title, string Path, double Score);
 
+/// <summary>A message of the conversation as the prompt takes it.</summary>
+public sealed record PastMessage(MessageRole Role, string Content, int AttachmentCount);
+
 public sealed record ChatCompletion(Guid MessageId, long TokensUsed, long TokensRemaining);
 
 /// <summary>
@@ -67,94 +71,36 @@ public sealed class ChatTurnService(
     IOptions<LlmOptions> llm,
     TimeProvider clock)
 {
+    /// <summary>Admits the turn (quota), stores the question and builds the grounded prompt.</summary>
     public async Task<ChatTurn> PrepareAsync(IChatTurnCommand command, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var (userId, message, mode, conversationId, files) = (command.UserId, command.Message, command.Mode, command.ConversationId, command.Attachments);
-        var settings = llm.Value.For(mode.ToWire());
+        var settings = llm.Value.For(command.Mode.ToWire());
 
         // A refused file stops everything before anything is stored or reserved.
-        var texts = files.Select(attachments.Read).ToList();
+        var texts = command.Attachments.Select(attachments.Read).ToList();
+        var conversation = await FindOwnConversationAsync(command, ct);
+        var (history, retry) = await LoadHistoryAsync(conversation, command.Message, texts.Count, settings.HistoryMessages, ct);
+        var passages = settings.Passages > 0 ? await retriever.SearchAsync(command.Message, settings.Passages, ct) : [];
+        var prompt = ChatPrompts.Build(command.Mode, passages, history, command.Message, texts);
 
-        Conversation? conversation = null;
-        if (conversationId is { } id)
-        {
-            conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, ct);
-            if (conversation is not null && conversation.UserId != userId)
-            {
-                throw new NotFoundException("Conversation");
-            }
-        }
-
-        // The history, newest first, with one message more than the prompt takes: the newest tells
-        // whether this is a retry (the same question, stored, left unanswered by a failed model call).
-        var keep = Math.Max(0, settings.HistoryMessages - 1);
-        var history = conversation is null
-            ? []
-            : await db.Messages.AsNoTracking()
-                .Where(m => m.ConversationId == conversation.Id)
-                .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
-                .Take(keep + 1)
-                .Select(m => new { m.Role, m.Content, m.AttachmentCount })
-                .ToListAsync(ct);
-        var retry = texts.Count == 0 && history.Count > 0 && history[0].Role == MessageRole.User
-            && history[0].AttachmentCount == 0 && string.Equals(history[0].Content, message, StringComparison.Ordinal);
-        if (retry)
-        {
-            history.RemoveAt(0); // it is the question itself, not history
-        }
-
-        if (history.Count > keep)
-        {
-            history.RemoveRange(keep, history.Count - keep);
-        }
-
-        history.Reverse();
-
-        var passages = settings.Passages > 0 ? await retriever.SearchAsync(message, settings.Passages, ct) : [];
-        var system = ChatPrompts.WithPassages(ChatPrompts.For(mode), passages);
-        var userContent = ChatPrompts.WithAttachments(message, texts);
-        var prompt = new List<ChatMessage>(history.Count + 2) { new(ChatRole.System, system) };
-        prompt.AddRange(history.Select(h => new ChatMessage(h.Role == MessageRole.Assistant ? ChatRole.Assistant : ChatRole.User, h.Content)));
-        prompt.Add(new ChatMessage(ChatRole.User, userContent));
-
-        // A generous estimate of the input (about 3 characters a token) must fit what remains; while the
-        // turn runs it holds that input and its answer's budget, so that concurrent sends see it.
-        var estimatedInput = ((system.Length + userContent.Length + history.Sum(h => (long)h.Content.Length)) / 3) + 16;
+        // While the turn runs it holds its estimated input and its answer's budget, so that concurrent sends see it.
         var now = clock.GetUtcNow();
-        var reservation = await ledger.ReserveAsync(userId, now, estimatedInput, (estimatedInput * 3 / 2) + settings.MaxTokens, ct);
-        var startedHere = false;
+        var reservation = await ledger.ReserveAsync(command.UserId, now, prompt.EstimatedTokens, (prompt.EstimatedTokens * 3 / 2) + settings.MaxTokens, ct);
         try
         {
-            if (conversation is null)
-            {
-                conversation = Conversation.Start(userId, Conversation.TitleFromMessage(message), now, conversationId);
-                db.Conversations.Add(conversation);
-                startedHere = true;
-            }
+            conversation ??= StartConversation(command, now);
 
             // A retry answers the question already stored: it is not stored twice.
             if (!retry)
             {
                 var names = texts.Count == 0 ? null : string.Join(", ", texts.Select(t => t.FileName));
                 var type = texts.Count switch { 0 => null, 1 => texts[0].MediaType, _ => "multiple" };
-                db.Messages.Add(Message.FromUser(conversation.Id, message, mode, now, names, type, texts.Count));
-                if (startedHere)
-                {
-                    // Inserted with its first message counted: nobody else can see it yet.
-                    conversation.RecordMessage(now);
-                    await db.SaveChangesAsync(ct);
-                }
-                else
-                {
-                    await using var transaction = await db.BeginTransactionAsync(ct);
-                    await db.SaveChangesAsync(ct);
-                    await CountMessageAsync(conversation.Id, now, ct);
-                    await transaction.CommitAsync(ct);
-                }
+                db.Messages.Add(conversation.Ask(command.Message, command.Mode, now, names, type, texts.Count));
+                await db.SaveConversationAsync(c => c.RecordMessage(now), ct);
             }
         }
-        catch (ConflictException) when (conversationId is not null)
+        catch (ConflictException) when (command.ConversationId is not null)
         {
             // The id was taken at the same moment by someone else's new conversation.
             await ledger.ReleaseAsync(reservation, CancellationToken.None);
@@ -166,7 +112,62 @@ public sealed class ChatTurnService(
             throw;
         }
 
-        return new ChatTurn(conversation, mode, settings, prompt, passages, reservation, estimatedInput);
+        return new ChatTurn(conversation, command.Mode, settings, prompt.Messages, passages, reservation, prompt.EstimatedTokens);
+    }
+
+    /// <summary>The caller's conversation of that id; null when the id is new (the n8n-era client makes its own ids) or absent.</summary>
+    private async Task<Conversation?> FindOwnConversationAsync(IChatTurnCommand command, CancellationToken ct)
+    {
+        if (command.ConversationId is not { } id)
+        {
+            return null;
+        }
+
+        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, ct);
+        return conversation is null || conversation.UserId == command.UserId ? conversation : throw new NotFoundException("Conversation");
+    }
+
+    private Conversation StartConversation(IChatTurnCommand command, DateTimeOffset now)
+    {
+        var conversation = Conversation.Start(command.UserId, Conversation.TitleFromMessage(command.Message), now, command.ConversationId);
+        db.Conversations.Add(conversation);
+        return conversation;
+    }
+
+    /// <summary>
+    /// The last messages the prompt takes, oldest first, and whether this turn is a retry: the same
+    /// question, stored, left unanswered by a failed model call (then it is not history but the question).
+    /// </summary>
+    private async Task<(IReadOnlyList<PastMessage> History, bool Retry)> LoadHistoryAsync(
+        Conversation? conversation, string message, int attachmentCount, int historyMessages, CancellationToken ct)
+    {
+        if (conversation is null)
+        {
+            return ([], false);
+        }
+
+        // Newest first, with one message more than the prompt takes: the newest tells whether this is a retry.
+        var keep = Math.Max(0, historyMessages - 1);
+        var history = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversation.Id)
+            .OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
+            .Take(keep + 1)
+            .Select(m => new PastMessage(m.Role, m.Content, m.AttachmentCount))
+            .ToListAsync(ct);
+        var retry = attachmentCount == 0 && history.Count > 0 && history[0].Role == MessageRole.User
+            && history[0].AttachmentCount == 0 && string.Equals(history[0].Content, message, StringComparison.Ordinal);
+        if (retry)
+        {
+            history.RemoveAt(0);
+        }
+
+        if (history.Count > keep)
+        {
+            history.RemoveRange(keep, history.Count - keep);
+        }
+
+        history.Reverse();
+        return (history, retry);
     }
 
     /// <summary>Stores the answer and charges input + output tokens, in one transaction.</summary>
@@ -174,11 +175,10 @@ public sealed class ChatTurnService(
     {
         var tokens = (inputTokens ?? turn.EstimatedInputTokens) + (outputTokens ?? EstimateTokens(text));
         var now = clock.GetUtcNow();
-        var answer = Message.FromAssistant(turn.ConversationId, text, turn.Mode, (int)Math.Min(tokens, int.MaxValue), turn.Sources.Count, now, turn.AnswerId);
+        var answer = turn.Conversation.Answer(text, turn.Mode, (int)Math.Min(tokens, int.MaxValue), turn.Sources.Count, now, turn.AnswerId);
         db.Messages.Add(answer);
         await using var transaction = await db.BeginTransactionAsync(ct);
-        await db.SaveChangesAsync(ct);
-        await CountMessageAsync(turn.ConversationId, now, ct);
+        await db.SaveConversationAsync(c => c.RecordMessage(now), ct);
         var remaining = await ledger.SettleAsync(turn.Reservation, tokens, ct);
         await transaction.CommitAsync(ct);
         return new ChatCompletion(answer.Id, tokens, remaining);
@@ -186,15 +186,6 @@ public sealed class ChatTurnService(
 
     /// <summary>The model failed: nothing is charged; the user's message stays stored.</summary>
     public Task AbandonAsync(ChatTurn turn) => ledger.ReleaseAsync(turn.Reservation, CancellationToken.None);
-
-    /// <summary>
-    /// One more message in the conversation's count, and its last activity, in SQL: several turns of one
-    /// conversation may run at once, and a count kept on an entity loaded earlier would lose updates.
-    /// </summary>
-    private Task<int> CountMessageAsync(Guid conversationId, DateTimeOffset now, CancellationToken ct) =>
-        db.Conversations.Where(c => c.Id == conversationId).ExecuteUpdateAsync(
-            set => set.SetProperty(c => c.MessageCount, c => c.MessageCount + 1).SetProperty(c => c.UpdatedAt, c => c.UpdatedAt > now ? c.UpdatedAt : now),
-            ct);
 
     public static long EstimateTokens(string text) => string.IsNullOrEmpty(text) ? 0 : (text.Length / 4) + 1;
 }

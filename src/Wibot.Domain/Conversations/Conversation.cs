@@ -63,14 +63,35 @@ public sealed class Conversation
         UpdatedAt = now;
     }
 
-    /// <summary>Records a new message: one more in the count, and the conversation's last activity.</summary>
+    /// <summary>Appends the user's question (with the names and type of its attached files, if any).</summary>
+    public Message Ask(string content, ChatMode mode, DateTimeOffset now, string? attachmentName = null, string? attachmentType = null, int attachmentCount = 0)
+    {
+        var message = Message.FromUser(Id, content, mode, now, attachmentName, attachmentType, attachmentCount);
+        RecordMessage(now);
+        return message;
+    }
+
+    /// <summary>Appends the model's answer, with what it cost and how many documents grounded it.</summary>
+    public Message Answer(string content, ChatMode mode, int tokensUsed, int sourceCount, DateTimeOffset now, Guid? id = null)
+    {
+        var message = Message.FromAssistant(Id, content, mode, tokensUsed, sourceCount, now, id);
+        RecordMessage(now);
+        return message;
+    }
+
+    /// <summary>
+    /// Counts a message appended at <paramref name="now"/>: one more in the count, and the
+    /// conversation's last activity. <see cref="Ask"/> and <see cref="Answer"/> call it; a store
+    /// calls it again for a message already appended when it had to reload the conversation because
+    /// another turn saved it in between (optimistic concurrency), so that no count is lost.
+    /// </summary>
     public void RecordMessage(DateTimeOffset now)
     {
         MessageCount++;
         Touch(now);
     }
 
-    public void Touch(DateTimeOffset now)
+    private void Touch(DateTimeOffset now)
     {
         if (now > UpdatedAt)
         {

@@ -37,7 +37,7 @@ public sealed class Message
     /// <summary>Number of indexed documents the answer was grounded in (assistant messages).</summary>
     public int SourceCount { get; private set; }
 
-    public static Message FromUser(
+    internal static Message FromUser(
         Guid conversationId,
         string content,
         ChatMode mode,
@@ -62,7 +62,7 @@ public sealed class Message
         };
     }
 
-    public static Message FromAssistant(Guid conversationId, string content, ChatMode mode, int tokensUsed, int sourceCount, DateTimeOffset now, Guid? id = null)
+    internal static Message FromAssistant(Guid conversationId, string content, ChatMode mode, int tokensUsed, int sourceCount, DateTimeOffset now, Guid? id = null)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentOutOfRangeException.ThrowIfNegative(tokensUsed);

@@ -174,6 +174,32 @@ public sealed class SendChatMessageTests(WibotFactory factory) : ChatTestBase(fa
     }
 
     [Fact]
+    public async Task Chat_TurnsOfOneConversationAnsweredAtOnce_AndARenameAmongThem_LoseNoCountAndNoTitle()
+    {
+        var (_, client) = await TechAsync();
+        Factory.Model.Enqueue(new FakeBehavior.Reply("première réponse", 10, 5));
+        var first = await ReadJsonAsync(await ChatAsync(client, new { message = "Le VPN de la clinique ne monte plus", mode = "flash" }));
+        var id = first.GetProperty("conversation_id").GetGuid();
+        for (var i = 0; i < 8; i++)
+        {
+            Factory.Model.Enqueue(new FakeBehavior.Reply($"réponse {i}", 10, 5, ChunkDelayMs: 0));
+        }
+
+        var sends = Enumerable.Range(0, 8).Select(i => ChatAsync(client, new { conversation_id = id, message = $"précision {i}", mode = "flash" }));
+        var rename = client.PutAsJsonAsync($"/webhook/wibot/conversations/{id}", new { title = "VPN clinique" });
+        var answers = await Task.WhenAll(sends.Append(rename));
+
+        var bodies = string.Join(" | ", await Task.WhenAll(answers.Where(a => a.StatusCode != HttpStatusCode.OK).Select(a => a.Content.ReadAsStringAsync())));
+        answers.Select(a => a.StatusCode).Should().OnlyContain(s => s == HttpStatusCode.OK, "concurrent saves of one conversation are merged, never refused: " + bodies);
+        var stored = await WithDbAsync(db => db.Conversations.AsNoTracking().SingleAsync(c => c.Id == id));
+        stored.MessageCount.Should().Be(18, "2 + 8 × 2 messages, each counted once");
+        stored.Title.Should().Be("VPN clinique");
+        (await WithDbAsync(db => db.Messages.CountAsync(m => m.ConversationId == id))).Should().Be(18);
+        var listed = await ReadJsonAsync(await client.GetAsync("/webhook/wibot/conversations"));
+        listed.GetProperty("conversations").EnumerateArray().Single().GetProperty("message_count").GetInt32().Should().Be(18);
+    }
+
+    [Fact]
     public async Task Chat_RateLimitedThenSucceeds_IsRetriedHonouringRetryAfter()
     {
         var (user, client) = await TechAsync();

@@ -90,8 +90,9 @@ public sealed class ConversationsTests(WibotFactory factory) : ApiTestBase(facto
 
         await WithDbAsync(async db =>
         {
-            db.Messages.Add(Message.FromUser(id, "Bonjour", ChatMode.Code, DateTimeOffset.UtcNow.AddSeconds(-2)));
-            db.Messages.Add(Message.FromAssistant(id, "Réponse", ChatMode.Code, 33, 0, DateTimeOffset.UtcNow.AddSeconds(-1)));
+            var stored = await db.Conversations.SingleAsync(c => c.Id == id);
+            db.Messages.Add(stored.Ask("Bonjour", ChatMode.Code, DateTimeOffset.UtcNow.AddSeconds(-2)));
+            db.Messages.Add(stored.Answer("Réponse", ChatMode.Code, 33, 0, DateTimeOffset.UtcNow.AddSeconds(-1)));
             await db.SaveChangesAsync();
         });
         var messages = await ReadJsonAsync(await client.GetAsync($"/webhook/wibot/messages/{id}"));

@@ -59,9 +59,8 @@ public abstract class ApiTestBase(WibotFactory factory) : IAsyncLifetime
         foreach (var m in messages)
         {
             db.Messages.Add(m.Role == MessageRole.User
-                ? Message.FromUser(conversation.Id, m.Content ?? "question", m.Mode, m.At, m.Attachments > 0 ? "file.log" : null, m.Attachments > 0 ? "text/plain" : null, m.Attachments)
-                : Message.FromAssistant(conversation.Id, m.Content ?? "answer", m.Mode, m.Tokens, m.Sources, m.At));
-            conversation.RecordMessage(m.At);
+                ? conversation.Ask(m.Content ?? "question", m.Mode, m.At, m.Attachments > 0 ? "file.log" : null, m.Attachments > 0 ? "text/plain" : null, m.Attachments)
+                : conversation.Answer(m.Content ?? "answer", m.Mode, m.Tokens, m.Sources, m.At));
         }
 
         await db.SaveChangesAsync();

@@ -25,8 +25,9 @@ public sealed class RenameConversationHandler(IWibotDbContext db, TimeProvider c
     {
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == command.ConversationId && c.UserId == command.UserId, cancellationToken)
             ?? throw new NotFoundException("Conversation");
-        conversation.Rename(command.Title, clock.GetUtcNow());
-        await db.SaveChangesAsync(cancellationToken);
+        var now = clock.GetUtcNow();
+        conversation.Rename(command.Title, now);
+        await db.SaveConversationAsync(c => c.Rename(command.Title, now), cancellationToken);
         return new ConversationDto(conversation.Id, conversation.Title, conversation.CreatedAt, conversation.UpdatedAt, conversation.MessageCount);
     }
 }

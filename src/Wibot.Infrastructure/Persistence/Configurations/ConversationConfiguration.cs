@@ -15,5 +15,9 @@ internal sealed class ConversationConfiguration : IEntityTypeConfiguration<Conve
         builder.Property(c => c.Title).HasMaxLength(Conversation.TitleMaxLength).IsRequired();
         builder.HasOne<User>().WithMany().HasForeignKey(c => c.UserId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(c => new { c.UserId, c.UpdatedAt });
+
+        // PostgreSQL's xmin: a save of a conversation changed by someone else since it was read is refused
+        // (ConversationSaves reloads it and applies the change again).
+        builder.Property<uint>("Version").IsRowVersion();
     }
 }

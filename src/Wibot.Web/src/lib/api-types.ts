@@ -618,7 +618,14 @@ export interface components {
             /** Format: password */
             new_password?: string | null;
         };
-        ChatResponse: {
+        ChatSource: {
+            document?: string | null;
+            title?: string | null;
+            path?: string | null;
+            /** Format: double */
+            score?: number;
+        };
+        ChatTurnResponse: {
             response?: string | null;
             /** Format: uuid */
             conversation_id?: string;
@@ -629,13 +636,6 @@ export interface components {
             /** Format: int64 */
             tokens_remaining?: number;
             sources?: components["schemas"]["ChatSource"][] | null;
-        };
-        ChatSource: {
-            document?: string | null;
-            title?: string | null;
-            path?: string | null;
-            /** Format: double */
-            score?: number;
         };
         ConversationDto: {
             /** Format: uuid */
@@ -1772,9 +1772,9 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/plain": components["schemas"]["ChatResponse"] & components["schemas"]["SuccessEnvelope"];
-                    "application/json": components["schemas"]["ChatResponse"] & components["schemas"]["SuccessEnvelope"];
-                    "text/json": components["schemas"]["ChatResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/plain": components["schemas"]["ChatTurnResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ChatTurnResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ChatTurnResponse"] & components["schemas"]["SuccessEnvelope"];
                 };
             };
             /** @description The request is invalid (field errors in `errors`). */
