@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,6 +86,11 @@ public static partial class DependencyInjection
         services.AddSingleton<IDocumentIndex>(sp => sp.GetRequiredService<Rag.PostgresDocumentIndex>());
         services.AddSingleton<IDocumentRetriever>(sp => sp.GetRequiredService<Rag.PostgresDocumentIndex>());
 
+        AddSecretProtection(services, configuration);
+        services.AddSingleton<ISecretProtector, Tools.DataProtectionSecretProtector>();
+        services.AddHttpClient(Tools.McpToolServerClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<IToolServerClient, Tools.McpToolServerClient>();
+
         services.Configure<SafeguardOptions>(configuration.GetSection(SafeguardOptions.Section));
         services.AddHostedService<DatabaseInitializerService>();
         services.AddSingleton<Safeguard.PostgresSafeguardSignals>();
@@ -125,6 +131,29 @@ public static partial class DependencyInjection
     private static void ConfigureDbContext(DbContextOptionsBuilder options, NpgsqlDataSource dataSource) =>
         options.UseNpgsql(dataSource, n => n.MigrationsHistoryTable("__EFMigrationsHistory"))
             .UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// Secrets at rest (tool servers' headers) under ASP.NET Data Protection. Its key ring lives in
+    /// PostgreSQL so that every instance reads what another wrote; with
+    /// <c>DataProtection:CertificatePath</c> (a PKCS#12 file, <c>DataProtection:CertificatePassword</c>)
+    /// the keys themselves are encrypted with that certificate, so that a copy of the database alone
+    /// does not reveal the secrets.
+    /// </summary>
+    private static void AddSecretProtection(IServiceCollection services, IConfiguration configuration)
+    {
+        var protection = services.AddDataProtection().SetApplicationName("WIBOT").PersistKeysToDbContext<WibotDbContext>();
+        var certificatePath = configuration["DataProtection:CertificatePath"];
+        if (!string.IsNullOrWhiteSpace(certificatePath))
+        {
+            if (!File.Exists(certificatePath))
+            {
+                throw new StartupConfigurationException($"DataProtection:CertificatePath '{certificatePath}' does not exist.");
+            }
+
+            protection.ProtectKeysWithCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(
+                certificatePath, configuration["DataProtection:CertificatePassword"]));
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Development: {Problem} Using a random key for this process only")]
     private static partial void LogEphemeralKey(ILogger logger, string problem);

@@ -78,4 +78,9 @@ public static class AuditActions
     public const string SafeguardRejected = "safeguard.rejected";
     public const string SafeguardExpired = "safeguard.expired";
     public const string DocumentsIngested = "rag.ingested";
+    public const string ToolServerRegistered = "admin.mcp_server.registered";
+    public const string ToolServerUpdated = "admin.mcp_server.updated";
+    public const string ToolServerRefreshed = "admin.mcp_server.refreshed";
+    public const string ToolServerDeleted = "admin.mcp_server.deleted";
+    public const string ToolClassified = "admin.mcp_tool.classified";
 }

@@ -7,7 +7,7 @@ using Wibot.Domain.Users;
 
 namespace Wibot.Infrastructure.Persistence;
 
-public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : DbContext(options), IWibotDbContext
+public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : DbContext(options), IWibotDbContext, Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.IDataProtectionKeyContext
 {
     public DbSet<User> Users => Set<User>();
 
@@ -22,6 +22,11 @@ public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : D
     public DbSet<Domain.Safeguard.SafeguardRequest> SafeguardRequests => Set<Domain.Safeguard.SafeguardRequest>();
 
     public DbSet<Domain.Safeguard.ApiKey> ApiKeys => Set<Domain.Safeguard.ApiKey>();
+
+    public DbSet<Domain.Tools.ToolServer> ToolServers => Set<Domain.Tools.ToolServer>();
+
+    /// <summary>ASP.NET Data Protection's keys, here so that every instance decrypts what another encrypted.</summary>
+    public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
 
     public override async Task<int> SaveChangesAsync(CancellationToken cancellationToken = default)
     {

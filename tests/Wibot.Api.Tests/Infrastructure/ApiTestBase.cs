@@ -32,6 +32,7 @@ public abstract class ApiTestBase(WibotFactory factory) : IAsyncLifetime
     {
         Factory.Clock.Now = null;
         Factory.Model.Reset();
+        Factory.ToolServer.Reset();
         Factory.Documents.Reset();
         Factory.Services.GetRequiredService<Wibot.Application.Analytics.AnalyticsCache>().Clear();
         return Factory.ResetDatabaseAsync();

@@ -31,6 +31,9 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public Fakes.FakeModelServer Model { get; } = new();
 
+    /// <summary>A real MCP tool server on loopback, recording the calls it receives.</summary>
+    public Fakes.FakeToolServer ToolServer { get; } = new();
+
     public DocumentsFolder Documents { get; } = new();
 
     /// <summary>Which language model provider the host talks to.</summary>
@@ -44,6 +47,7 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
             : new NpgsqlConnectionStringBuilder(configured) { Database = "postgres" }.ConnectionString;
         ConnectionString = await LocalPostgres.EnsureDatabaseAsync(_maintenanceConnectionString, DatabaseName);
         await Model.StartAsync();
+        await ToolServer.StartAsync();
         Documents.Reset();
 
         UseKestrel(0);
@@ -55,7 +59,7 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             DbAdapter = DbAdapter.Postgres,
             SchemasToInclude = ["public"],
-            TablesToIgnore = ["__EFMigrationsHistory", "audit_log"],
+            TablesToIgnore = ["__EFMigrationsHistory", "audit_log", "data_protection_keys"],
         });
     }
 
@@ -108,6 +112,7 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
     {
         await DisposeAsync();
         await Model.DisposeAsync();
+        await ToolServer.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_maintenanceConnectionString);
         await connection.OpenAsync();

@@ -46,6 +46,14 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["email"] = User.EmailMaxLength,
         ["title"] = Conversation.TitleMaxLength,
         ["IndexedDocument.title"] = RagTitleMaxLength,
+        ["RegisterToolServerBody.name"] = Domain.Tools.ToolServer.NameMaxLength,
+        ["ToolServerDto.name"] = Domain.Tools.ToolServer.NameMaxLength,
+        ["url"] = Domain.Tools.ToolServer.UrlMaxLength,
+        ["ToolServerDto.error"] = Domain.Tools.ToolServer.ErrorMaxLength,
+        ["ToolDto.name"] = Domain.Tools.ServerTool.NameMaxLength,
+        ["header_names[]"] = 100, // an HTTP token, as the validator allows
+        ["headers{}"] = Application.Tools.ToolServerRules.HeaderValueMaxLength,
+        ["path:tool"] = Domain.Tools.ServerTool.NameMaxLength,
         ["SearchResultDto.title"] = RagTitleMaxLength,
         ["ChatSource.title"] = RagTitleMaxLength,
         ["name"] = ApiKey.NameMaxLength,
@@ -105,6 +113,9 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["level"] = ["L1", "L2", "L3", "L4"],
         ["security_level"] = ["L1", "L2", "L3", "L4"],
         ["mode"] = ["flash", "code", "redaction"],
+        ["ToolDto.level"] = ["L0", "L1", "L2", "L3", "L4"],
+        ["ClassifyToolBody.level"] = ["L0", "L1", "L2", "L3", "L4"],
+        ["ToolServerDto.status"] = ["ok", "unreachable"],
         ["status"] = ["pending", "approved", "rejected", "expired"],
         ["query:status"] = ["pending", "approved", "rejected", "expired", "all"],
         ["query:period"] = ["24h", "7d", "30d"],
@@ -158,6 +169,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["results"] = SearchRules.MaxLimit,
         ["secret_arguments"] = RaiseRules.MaxSecretArguments,
         ["by_mode"] = 3,
+        ["header_names"] = Domain.Tools.ToolServer.MaxHeaders,
         ["top_users"] = 10,
     };
 
@@ -219,6 +231,10 @@ internal sealed class OpenApiBounds : IDocumentFilter
             {
                 Bound(items, name + "[]", [.. keys.Select(k => k + "[]")]);
             }
+        }
+        else if (type.HasFlag(JsonSchemaType.Object) && schema.AdditionalProperties is OpenApiSchema values)
+        {
+            Bound(values, name + "{}", [.. keys.Select(k => k + "{}")]);
         }
     }
 

@@ -23,6 +23,8 @@ public interface IWibotDbContext
 
     DbSet<Domain.Safeguard.ApiKey> ApiKeys { get; }
 
+    DbSet<Domain.Tools.ToolServer> ToolServers { get; }
+
     /// <summary>Saves; a unique-index violation becomes a <see cref="Exceptions.ConflictException"/>.</summary>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

@@ -16,6 +16,7 @@ import { Link } from './router';
 // Administration pages (and recharts) load on demand: technicians never download them.
 const AdminUsersPage = lazy(() => import('@/features/admin/components/AdminUsersPage').then((m) => ({ default: m.AdminUsersPage })));
 const DocumentsPage = lazy(() => import('@/features/admin/components/DocumentsPage').then((m) => ({ default: m.DocumentsPage })));
+const ToolServersPage = lazy(() => import('@/features/tools/components/ToolServersPage').then((m) => ({ default: m.ToolServersPage })));
 const AnalyticsPage = lazy(() => import('@/features/analytics/components/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
 
 function Message({ title }: { title: string }) {
@@ -60,6 +61,8 @@ export function App() {
     content = isAdmin ? <AdminUsersRoute /> : forbidden;
   } else if (path === '/documents') {
     content = isAdmin ? <DocumentsPage /> : forbidden;
+  } else if (path === '/tools') {
+    content = isAdmin ? <ToolServersPage /> : forbidden;
   } else if (path === '/analytics') {
     content = isAdmin ? <AnalyticsPage /> : forbidden;
   } else {

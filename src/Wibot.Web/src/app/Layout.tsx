@@ -20,6 +20,7 @@ const NAV: NavItem[] = [
   { to: '/safeguard', label: 'Safeguard', match: (p) => p === '/safeguard' },
   { to: '/admin', label: 'Utilisateurs', adminOnly: true, match: (p) => p === '/admin' },
   { to: '/documents', label: 'Documents', adminOnly: true, match: (p) => p === '/documents' },
+  { to: '/tools', label: 'Outils', adminOnly: true, match: (p) => p === '/tools' },
   { to: '/analytics', label: 'Statistiques', adminOnly: true, match: (p) => p === '/analytics' },
 ];
 
@@ -37,6 +38,7 @@ function NavLinks({ items, path, onNavigate }: { items: NavItem[]; path: string;
         aria-current={active ? 'page' : undefined}
         justify="flex-start"
         px="sm"
+        style={{ flexShrink: 0 }}
       >
         {item.label}
         {item.to === '/safeguard' && <SafeguardNavBadge />}
@@ -45,20 +47,23 @@ function NavLinks({ items, path, onNavigate }: { items: NavItem[]; path: string;
   });
 }
 
-/** The application shell: top bar (navigation, token gauge, user), a drawer-like menu below 992 px. */
+/**
+ * The application shell: top bar (navigation, token gauge, user), a drawer-like menu below 1200 px (an
+ * admin's six links, the gauge and the user need about 1250 px; between 1200 and that the links scroll).
+ */
 export function Layout({ user, path, children }: { user: LoginUser; path: string; children: ReactNode }) {
   const [menuOpen, menu] = useDisclosure(false);
   const items = NAV.filter((item) => !item.adminOnly || user.role === 'admin');
 
   return (
-    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'md', collapsed: { desktop: true, mobile: !menuOpen } }} padding={0}>
+    <AppShell header={{ height: 60 }} navbar={{ width: 240, breakpoint: 'lg', collapsed: { desktop: true, mobile: !menuOpen } }} padding={0}>
       <a href="#main" className="skip-link">
         Aller au contenu
       </a>
       <AppShell.Header px="md">
-        <Group h="100%" justify="space-between" wrap="nowrap" gap="md">
-          <Group gap="md" wrap="nowrap">
-            <Burger opened={menuOpen} onClick={menu.toggle} hiddenFrom="md" size="sm" aria-label={menuOpen ? 'Fermer le menu' : 'Ouvrir le menu'} />
+        <Group h="100%" justify="space-between" wrap="nowrap" gap="md" preventGrowOverflow={false}>
+          <Group gap="md" wrap="nowrap" miw={0} preventGrowOverflow={false}>
+            <Burger opened={menuOpen} onClick={menu.toggle} hiddenFrom="lg" size="sm" aria-label={menuOpen ? 'Fermer le menu' : 'Ouvrir le menu'} />
             <UnstyledButton component={Link} to="/" aria-label="WIBOT, accueil" className="brand">
               <Group gap={8} wrap="nowrap">
                 <ThemeIcon size={30} radius="md" aria-hidden="true">
@@ -69,11 +74,11 @@ export function Layout({ user, path, children }: { user: LoginUser; path: string
                 </Text>
               </Group>
             </UnstyledButton>
-            <Group component="nav" aria-label="Navigation principale" gap={4} visibleFrom="md" wrap="nowrap">
+            <Group component="nav" aria-label="Navigation principale" gap={4} visibleFrom="lg" wrap="nowrap" miw={0} py={4} preventGrowOverflow={false} style={{ overflowX: 'auto' }}>
               <NavLinks items={items} path={path} />
             </Group>
           </Group>
-          <Group gap="md" wrap="nowrap">
+          <Group gap="md" wrap="nowrap" style={{ flexShrink: 0 }}>
             <TokenGauge />
             <Text component="div" fw={600} className="topbar__user" title={user.email ?? ''} visibleFrom="sm">
               {user.username}{' '}
@@ -95,7 +100,7 @@ export function Layout({ user, path, children }: { user: LoginUser; path: string
         </Group>
       </AppShell.Header>
       {menuOpen && (
-        <AppShell.Navbar p="sm" hiddenFrom="md">
+        <AppShell.Navbar p="sm" hiddenFrom="lg">
           <Stack component="nav" aria-label="Navigation principale" gap={4}>
             <Text fw={600} size="sm" c="dimmed" px="sm">
               {user.username} · {user.accreditation_level}

@@ -539,6 +539,96 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhook/wibot/admin/mcp-servers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every registered server with its tools.
+         * @description ToolServersList
+         */
+        get: operations["ToolServersList"];
+        put?: never;
+        /**
+         * Registers a server and lists its tools at once (new tools are L4 until an admin classifies them).
+         *     A server that cannot be reached is saved with `status: "unreachable"` and the reason in `error`.
+         *     `headers` are secrets: kept encrypted, never returned (only their names).
+         * @description ToolServersRegister
+         */
+        post: operations["ToolServersRegister"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/admin/mcp-servers/{serverId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Changes the URL, the headers (replaced as a whole; `{}` removes them) or the enabled flag; a new URL or new headers are listed again.
+         * @description ToolServersUpdate
+         */
+        put: operations["ToolServersUpdate"];
+        post?: never;
+        /**
+         * Removes the server and its tools.
+         * @description ToolServersDelete
+         */
+        delete: operations["ToolServersDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/admin/mcp-servers/{serverId}/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lists the server's tools again; levels and flags already set are kept, new tools come in at L4.
+         * @description ToolServersRefresh
+         */
+        post: operations["ToolServersRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhook/wibot/admin/mcp-servers/{serverId}/tools/{tool}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Sets a tool's level (`L0` runs without approval, `L1`–`L4` need a Safeguard approval) and enabled flag.
+         * @description ToolServersClassify
+         */
+        put: operations["ToolServersClassify"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -636,6 +726,11 @@ export interface components {
             /** Format: int64 */
             tokens_remaining?: number;
             sources?: components["schemas"]["ChatSource"][] | null;
+        };
+        ClassifyToolBody: {
+            /** @enum {string|null} */
+            level?: "L0" | "L1" | "L2" | "L3" | "L4" | null;
+            enabled?: boolean | null;
         };
         ConversationDto: {
             /** Format: uuid */
@@ -837,6 +932,13 @@ export interface components {
             ttl_seconds?: number | null;
             secret_arguments?: string[] | null;
         };
+        RegisterToolServerBody: {
+            name?: string | null;
+            url?: string | null;
+            headers?: {
+                [key: string]: string;
+            } | null;
+        };
         RenameConversationBody: {
             title?: string | null;
         };
@@ -913,6 +1015,32 @@ export interface components {
             /** Format: int64 */
             tokens_remaining?: number;
         };
+        ToolDto: {
+            name?: string | null;
+            title?: string | null;
+            description?: string | null;
+            /** @enum {string|null} */
+            level?: "L0" | "L1" | "L2" | "L3" | "L4" | null;
+            enabled?: boolean;
+            annotations?: unknown;
+        };
+        ToolServerDto: {
+            /** Format: uuid */
+            server_id?: string;
+            name?: string | null;
+            url?: string | null;
+            enabled?: boolean;
+            /** @enum {string|null} */
+            status?: "ok" | "unreachable" | null;
+            error?: string | null;
+            /** Format: date-time */
+            created_at?: string;
+            header_names?: string[] | null;
+            tools?: components["schemas"]["ToolDto"][] | null;
+        };
+        ToolServersResponse: {
+            servers?: components["schemas"]["ToolServerDto"][] | null;
+        };
         TopUser: {
             /** Format: int32 */
             user_id?: number;
@@ -921,6 +1049,13 @@ export interface components {
             messages?: number;
             /** Format: int64 */
             tokens?: number;
+        };
+        UpdateToolServerBody: {
+            url?: string | null;
+            headers?: {
+                [key: string]: string;
+            } | null;
+            enabled?: boolean | null;
         };
         UpdateUserBody: {
             /** Format: int32 */
@@ -3474,6 +3609,533 @@ export interface operations {
             };
             /** @description Not signed in, or the token or key is no longer valid. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (logged; nothing is leaked). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database (or the model) is unreachable for now: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ToolServersList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ToolServersResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ToolServersResponse"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ToolServersResponse"] & components["schemas"]["SuccessEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the token or key is no longer valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role or accreditation does not allow it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (logged; nothing is leaked). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database (or the model) is unreachable for now: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ToolServersRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RegisterToolServerBody"];
+                "text/json": components["schemas"]["RegisterToolServerBody"];
+                "application/*+json": components["schemas"]["RegisterToolServerBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                };
+            };
+            /** @description The request is invalid (field errors in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the token or key is no longer valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role or accreditation does not allow it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a type the route reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (logged; nothing is leaked). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database (or the model) is unreachable for now: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ToolServersUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateToolServerBody"];
+                "text/json": components["schemas"]["UpdateToolServerBody"];
+                "application/*+json": components["schemas"]["UpdateToolServerBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                };
+            };
+            /** @description The request is invalid (field errors in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the token or key is no longer valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role or accreditation does not allow it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not the caller's. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a type the route reads. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (logged; nothing is leaked). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database (or the model) is unreachable for now: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ToolServersDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid (field errors in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the token or key is no longer valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role or accreditation does not allow it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not the caller's. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (logged; nothing is leaked). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database (or the model) is unreachable for now: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ToolServersRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ToolServerDto"] & components["schemas"]["SuccessEnvelope"];
+                };
+            };
+            /** @description The request is invalid (field errors in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the token or key is no longer valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role or accreditation does not allow it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not the caller's. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description An unexpected error (logged; nothing is leaked). */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The database (or the model) is unreachable for now: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+        };
+    };
+    ToolServersClassify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                serverId: string;
+                tool: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ClassifyToolBody"];
+                "text/json": components["schemas"]["ClassifyToolBody"];
+                "application/*+json": components["schemas"]["ClassifyToolBody"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": components["schemas"]["ToolDto"] & components["schemas"]["SuccessEnvelope"];
+                    "application/json": components["schemas"]["ToolDto"] & components["schemas"]["SuccessEnvelope"];
+                    "text/json": components["schemas"]["ToolDto"] & components["schemas"]["SuccessEnvelope"];
+                };
+            };
+            /** @description The request is invalid (field errors in `errors`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not signed in, or the token or key is no longer valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The caller's role or accreditation does not allow it. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description Not found, or not the caller's. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The request body is too large. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description The body is not of a type the route reads. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
