@@ -79,6 +79,7 @@ public static class WibotApp
         });
 
         services.AddWibotAuthentication();
+        services.AddMcpGateway();
 
         services.Configure<ForwardedHeadersOptions>(o =>
         {
@@ -244,6 +245,7 @@ public static class WibotApp
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = HealthResponse.Write }).AllowAnonymous();
         app.MapControllers();
+        app.MapMcp(McpGateway.Path).RequireAuthorization(Policies.ToolServer);
     }
 }
 

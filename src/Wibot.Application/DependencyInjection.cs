@@ -23,6 +23,8 @@ public static class DependencyInjection
         services.AddValidatorsFromAssemblyContaining(typeof(DependencyInjection), ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddScoped<Chat.ChatTurnService>();
         services.AddScoped<Chat.ModelCall>();
+        services.AddScoped<Chat.ChatTools>();
+        services.AddScoped<Chat.ToolCallContinuation>();
         services.AddScoped<Safeguard.SafeguardJournal>();
         services.AddSingleton<Analytics.AnalyticsCache>();
         return services;

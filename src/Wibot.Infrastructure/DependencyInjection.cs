@@ -98,6 +98,7 @@ public static partial class DependencyInjection
         services.AddScoped<ISafeguardPublisher, Safeguard.PostgresSafeguardPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());
         services.AddHostedService<Safeguard.SafeguardExpiryService>();
+        services.AddHostedService<Safeguard.ToolCallRunner>();
         services.AddHostedService<Tokens.ReservationSweeper>();
         services.AddHostedService<Rag.RagStartupIndexer>();
         services.AddHealthChecks().AddCheck<DatabaseReadyHealthCheck>("database", tags: ["ready"]);

@@ -23,14 +23,21 @@ internal sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<Authentication
             ? new ToolServerKey(id, name)
             : null;
 
+    /// <summary>An API key sent as <c>Authorization: Bearer wbk_…</c> (how MCP clients send credentials); a JWT is not one.</summary>
+    private static string? BearerKey(string authorization) =>
+        authorization.StartsWith("Bearer wbk_", StringComparison.Ordinal) ? authorization["Bearer ".Length..].Trim() : null;
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Request.Headers.TryGetValue(Header, out var values) || string.IsNullOrWhiteSpace(values.ToString()))
+        var presented = Request.Headers.TryGetValue(Header, out var values) && !string.IsNullOrWhiteSpace(values.ToString())
+            ? values.ToString().Trim()
+            : BearerKey(Request.Headers.Authorization.ToString());
+        if (presented is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var identity = await sender.Send(new AuthenticateApiKeyQuery(values.ToString().Trim()), Context.RequestAborted);
+        var identity = await sender.Send(new AuthenticateApiKeyQuery(presented), Context.RequestAborted);
         if (identity is null)
         {
             return AuthenticateResult.Fail("Invalid or revoked API key.");

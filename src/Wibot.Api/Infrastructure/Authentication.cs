@@ -29,7 +29,8 @@ internal static class Authentication
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(WibotClaims.Role, "admin"));
+            .AddPolicy(Policies.Admin, p => p.RequireAuthenticatedUser().RequireClaim(WibotClaims.Role, "admin"))
+            .AddPolicy(Policies.ToolServer, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         return services;
     }
 
@@ -73,4 +74,7 @@ internal static class Authentication
 public static class Policies
 {
     public const string Admin = "admin";
+
+    /// <summary>A tool-server API key (the MCP gateway).</summary>
+    public const string ToolServer = "tool-server";
 }

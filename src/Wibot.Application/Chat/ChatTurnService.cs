@@ -18,7 +18,8 @@ public sealed class ChatTurn
         Conversation = conversation;
         Mode = mode;
         Settings = settings;
-        Prompt = prompt;
+        _prompt = [.. prompt];
+        Options = new ChatOptions { ModelId = settings.Model, MaxOutputTokens = settings.MaxTokens };
         Passages = passages;
         Reservation = reservation;
         EstimatedInputTokens = estimatedInputTokens;
@@ -33,7 +34,16 @@ public sealed class ChatTurn
 
     public ModeOptions Settings { get; }
 
-    public IReadOnlyList<ChatMessage> Prompt { get; }
+    private readonly List<ChatMessage> _prompt;
+
+    /// <summary>What the model is sent: the prompt, then each tool round's calls and results.</summary>
+    public IReadOnlyList<ChatMessage> Prompt => _prompt;
+
+    /// <summary>The model's options, the tools offered included.</summary>
+    public ChatOptions Options { get; }
+
+    /// <summary>A tool round: the model's messages (its calls) and the results given back.</summary>
+    public void Append(IEnumerable<ChatMessage> messages) => _prompt.AddRange(messages);
 
     public IReadOnlyList<RetrievedPassage> Passages { get; }
 
@@ -43,7 +53,6 @@ public sealed class ChatTurn
         .Select(p => new ChatSource(p.Document, p.Title, p.Path, Math.Round(p.Score, 4)))
         .ToList();
 
-    public ChatOptions Options => new() { ModelId = Settings.Model, MaxOutputTokens = Settings.MaxTokens };
 
     internal Conversation Conversation { get; }
 

@@ -11,4 +11,5 @@ public sealed record MessageDto(
     DateTimeOffset CreatedAt,
     bool HasAttachment,
     string? AttachmentName,
-    string? AttachmentType);
+    string? AttachmentType,
+    IReadOnlyList<Chat.ChatToolCallDto> ToolCalls);

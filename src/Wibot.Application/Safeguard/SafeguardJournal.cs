@@ -46,6 +46,9 @@ public sealed class SafeguardJournal(IWibotDbContext db, ISafeguardPublisher sig
                 JsonSerializer.Serialize(new DecidedDetails(r.Tool, r.Level.ToString(), r.Comment)),
                 clientAddress),
             SafeguardRequestExpired => AuditEntry.Record(AuditActions.SafeguardExpired, e.At, null, "system", r.RequestId, true, null, null),
+            SafeguardRequestExecuted x => AuditEntry.Record(AuditActions.SafeguardExecuted, e.At, null, "system", r.RequestId, x.Outcome == ExecutionStatus.Succeeded,
+                JsonSerializer.Serialize(new ExecutedDetails(r.Server, r.Tool, SafeguardViews.ExecutionName(x.Outcome), r.ArgumentsSha256, Excerpt(r.ExecutionResult))),
+                null),
             _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "Unknown Safeguard event."),
         };
     }
@@ -54,6 +57,7 @@ public sealed class SafeguardJournal(IWibotDbContext db, ISafeguardPublisher sig
     {
         SafeguardRequestRaised => new("created", e.Request.RequestId, SafeguardViews.StatusName(SafeguardStatus.Pending)),
         SafeguardRequestDecided d => new("decided", e.Request.RequestId, SafeguardViews.StatusName(d.Outcome)),
+        SafeguardRequestExecuted => new("executed", e.Request.RequestId, SafeguardViews.StatusName(e.Request.Status)),
         _ => new("expired", e.Request.RequestId, SafeguardViews.StatusName(SafeguardStatus.Expired)),
     };
 
@@ -62,6 +66,15 @@ public sealed class SafeguardJournal(IWibotDbContext db, ISafeguardPublisher sig
         [property: JsonPropertyName("level")] string Level,
         [property: JsonPropertyName("requested_for")] string? RequestedFor,
         [property: JsonPropertyName("arguments")] JsonElement Arguments);
+
+    private static string? Excerpt(string? text) => text is null || text.Length <= 500 ? text : text[..500] + "…";
+
+    private sealed record ExecutedDetails(
+        [property: JsonPropertyName("server")] string? Server,
+        [property: JsonPropertyName("tool")] string Tool,
+        [property: JsonPropertyName("execution")] string Execution,
+        [property: JsonPropertyName("arguments_sha256")] string? ArgumentsSha256,
+        [property: JsonPropertyName("result_excerpt")] string? ResultExcerpt);
 
     private sealed record DecidedDetails(
         [property: JsonPropertyName("tool")] string Tool,

@@ -34,11 +34,23 @@ public sealed record SafeguardRequestDto(
     SafeguardContext Context,
     string? Approver,
     string? ApprovalComment,
+    string Origin,
+    string? Server,
+    Guid? ConversationId,
+    string? ArgumentsSha256,
+    SafeguardExecutionDto? Execution,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+/// <summary>What happened when WIBOT ran an approved call (chat and gateway requests).</summary>
+public sealed record SafeguardExecutionDto(string Status, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? ResultExcerpt);
 
 public static class SafeguardViews
 {
     public static string StatusName(SafeguardStatus status) => status.ToString().ToLowerInvariant();
+
+    public static string ExecutionName(ExecutionStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string? Excerpt(string? text) => text is null || text.Length <= 2000 ? text : text[..2000] + "…";
 
     public static SafeguardRequestDto ToDto(SafeguardRequest r, DateTimeOffset now, User? viewer, bool maskSecrets)
     {
@@ -51,7 +63,9 @@ public static class SafeguardViews
             r.CreatedAt, r.ExpiresAt, r.DecidedBy, r.DecidedAt, r.Comment, canDecide,
             r.RequestId, r.Tool, r.Level.ToString(), remaining,
             new SafeguardContext(FindValue(arguments, "ticket_id", "ticketId", "ticket"), Find(arguments, "client_name", "clientName", "client"), r.Reason),
-            r.DecidedBy, r.Comment);
+            r.DecidedBy, r.Comment,
+            r.Origin.ToString().ToLowerInvariant(), r.Server, r.ConversationId, r.ArgumentsSha256,
+            r.ExecutionStatus is { } x ? new SafeguardExecutionDto(ExecutionName(x), r.ExecutionStartedAt, r.ExecutionFinishedAt, Excerpt(r.ExecutionResult)) : null);
     }
 
     public static SafeguardRequestDto WithMessage(SafeguardRequestDto d, string message) => d with { Message = message };

@@ -77,6 +77,7 @@ public static class AuditActions
     public const string SafeguardApproved = "safeguard.approved";
     public const string SafeguardRejected = "safeguard.rejected";
     public const string SafeguardExpired = "safeguard.expired";
+    public const string SafeguardExecuted = "safeguard.executed";
     public const string DocumentsIngested = "rag.ingested";
     public const string ToolServerRegistered = "admin.mcp_server.registered";
     public const string ToolServerUpdated = "admin.mcp_server.updated";

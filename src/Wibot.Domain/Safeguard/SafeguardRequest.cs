@@ -68,6 +68,32 @@ public sealed class SafeguardRequest
 
     public string? Comment { get; private set; }
 
+    /// <summary>Who raised it: a tool server through the API, the chat's model, or an outside agent through the gateway.</summary>
+    public RequestOrigin Origin { get; private set; }
+
+    /// <summary>The registered tool server that runs the action once approved (chat and gateway requests).</summary>
+    public Guid? ServerId { get; private set; }
+
+    /// <summary>That server's name, as it was when raised.</summary>
+    public string? Server { get; private set; }
+
+    public Guid? ConversationId { get; private set; }
+
+    /// <summary>The binding of the approval: <see cref="ToolCallBinding.Digest"/> of server, tool and arguments.</summary>
+    public string? ArgumentsSha256 { get; private set; }
+
+    public ExecutionStatus? ExecutionStatus { get; private set; }
+
+    public DateTimeOffset? ExecutionStartedAt { get; private set; }
+
+    public DateTimeOffset? ExecutionFinishedAt { get; private set; }
+
+    /// <summary>The tool's answer (cut), or why the call was not run.</summary>
+    public string? ExecutionResult { get; private set; }
+
+    /// <summary>Whether WIBOT runs the approved action itself (chat and gateway) rather than the tool server that asked.</summary>
+    public bool RunsThroughWibot => ServerId is not null;
+
     // What happened to the request since it was loaded, oldest first (a field: not persisted).
     private readonly List<ISafeguardEvent> _events = [];
 
@@ -115,6 +141,91 @@ public sealed class SafeguardRequest
         request._events.Add(new SafeguardRequestRaised(request, now));
         return request;
     }
+
+    /// <summary>A tool call that WIBOT will run itself once approved, bound to its server, tool and exact arguments.</summary>
+    public static SafeguardRequest RaiseToolCall(
+        Guid serverId, string server, string tool, string argumentsJson, ActionLevel level, string reason, RequestOrigin origin, string requestedBy,
+        User? requestedFor, TimeSpan ttl, DateTimeOffset now, Guid? requestedByKeyId = null, Guid? conversationId = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(server);
+        if (origin == RequestOrigin.Api)
+        {
+            throw new ArgumentOutOfRangeException(nameof(origin), "A tool call comes from the chat or the gateway.");
+        }
+
+        var request = Raise(tool, argumentsJson, level, reason, requestedBy, requestedFor, ttl, now, requestedByKeyId);
+        request.Origin = origin;
+        request.ServerId = serverId;
+        request.Server = server;
+        request.ConversationId = conversationId;
+        request.ArgumentsSha256 = ToolCallBinding.Digest(server, tool, argumentsJson);
+        return request;
+    }
+
+    /// <summary>Approved, run by WIBOT, and not started yet: the one state from which the call may start.</summary>
+    public bool AwaitsExecution => RunsThroughWibot && Status == SafeguardStatus.Approved && ExecutionStatus is null;
+
+    /// <summary>Claims the execution (saved under the row version, so that only one instance wins it).</summary>
+    public void StartExecution(DateTimeOffset now)
+    {
+        if (!AwaitsExecution)
+        {
+            throw new InvalidOperationException("Only an approved tool call that has not started can start.");
+        }
+
+        ExecutionStatus = Safeguard.ExecutionStatus.Running;
+        ExecutionStartedAt = now;
+    }
+
+    /// <summary>The tool answered (or failed): the outcome and its text, once.</summary>
+    public void FinishExecution(bool succeeded, string result, DateTimeOffset now)
+    {
+        if (ExecutionStatus != Safeguard.ExecutionStatus.Running)
+        {
+            throw new InvalidOperationException("Only a running execution can finish.");
+        }
+
+        ExecutionStatus = succeeded ? Safeguard.ExecutionStatus.Succeeded : Safeguard.ExecutionStatus.Failed;
+        ExecutionResult = Cut(result);
+        ExecutionFinishedAt = now;
+        _events.Add(new SafeguardRequestExecuted(this, ExecutionStatus.Value, now));
+    }
+
+    /// <summary>The re-checks at execution failed (arguments changed, tool disabled or raised above the approval): not run.</summary>
+    public void DenyExecution(string why, DateTimeOffset now)
+    {
+        if (!AwaitsExecution)
+        {
+            throw new InvalidOperationException("Only an approved tool call that has not started can be denied.");
+        }
+
+        ExecutionStatus = Safeguard.ExecutionStatus.Denied;
+        ExecutionResult = Cut(why);
+        ExecutionStartedAt = now;
+        ExecutionFinishedAt = now;
+        _events.Add(new SafeguardRequestExecuted(this, Safeguard.ExecutionStatus.Denied, now));
+    }
+
+    /// <summary>
+    /// A call that was running when its instance stopped: it may or may not have reached the server,
+    /// so it is never started again (the server could deduplicate by request id); it is failed.
+    /// </summary>
+    public void AbandonInterruptedExecution(DateTimeOffset now)
+    {
+        if (ExecutionStatus != Safeguard.ExecutionStatus.Running)
+        {
+            return;
+        }
+
+        ExecutionStatus = Safeguard.ExecutionStatus.Failed;
+        ExecutionResult = "Interrupted: WIBOT stopped while the call was running; it is not run again.";
+        ExecutionFinishedAt = now;
+        _events.Add(new SafeguardRequestExecuted(this, Safeguard.ExecutionStatus.Failed, now));
+    }
+
+    public const int ResultMaxLength = 8000;
+
+    private static string Cut(string text) => text.Length <= ResultMaxLength ? text : text[..ResultMaxLength] + "…";
 
     /// <summary>The status as of <paramref name="now"/>: a pending request past its expiry is expired, marked or not.</summary>
     public SafeguardStatus StatusAt(DateTimeOffset now) => EffectiveStatus(Status, ExpiresAt, now);
@@ -195,6 +306,23 @@ public sealed record SafeguardRequestRaised(SafeguardRequest Request, DateTimeOf
 public sealed record SafeguardRequestDecided(SafeguardRequest Request, int ApproverId, string Approver, SafeguardStatus Outcome, DateTimeOffset At) : ISafeguardEvent;
 
 public sealed record SafeguardRequestExpired(SafeguardRequest Request, DateTimeOffset At) : ISafeguardEvent;
+
+public sealed record SafeguardRequestExecuted(SafeguardRequest Request, ExecutionStatus Outcome, DateTimeOffset At) : ISafeguardEvent;
+
+public enum RequestOrigin
+{
+    Api,
+    Chat,
+    Gateway,
+}
+
+public enum ExecutionStatus
+{
+    Running,
+    Succeeded,
+    Failed,
+    Denied,
+}
 
 public sealed class SafeguardRequestMustBePending(SafeguardStatus status) : IBusinessRule
 {

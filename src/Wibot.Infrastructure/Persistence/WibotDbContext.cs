@@ -25,6 +25,8 @@ public sealed class WibotDbContext(DbContextOptions<WibotDbContext> options) : D
 
     public DbSet<Domain.Tools.ToolServer> ToolServers => Set<Domain.Tools.ToolServer>();
 
+    public DbSet<Domain.Tools.ToolCall> ToolCalls => Set<Domain.Tools.ToolCall>();
+
     /// <summary>ASP.NET Data Protection's keys, here so that every instance decrypts what another encrypted.</summary>
     public DbSet<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey> DataProtectionKeys => Set<Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey>();
 

@@ -31,10 +31,20 @@ public abstract record FakeBehavior
 
     /// <summary>Stream some deltas, then keep the connection open without sending more.</summary>
     public sealed record StreamThenStall(string Text, int InputTokens) : FakeBehavior;
+
+    /// <summary>
+    /// Ask to call a tool (Anthropic: a <c>tool_use</c> block and <c>stop_reason: "tool_use"</c>, streamed as
+    /// <c>input_json_delta</c>; OpenAI: <c>tool_calls</c> and <c>finish_reason: "tool_calls"</c>), after an optional text.
+    /// </summary>
+    public sealed record UseTool(string Tool, object Input, string? Text, int InputTokens, int OutputTokens) : FakeBehavior;
 }
 
-/// <summary>A request as the fake received it.</summary>
-public sealed record FakeRequest(string Protocol, string Model, int? MaxTokens, string System, IReadOnlyList<(string Role, string Content)> Messages, bool Stream, int InputTokens, int OutputTokens);
+/// <summary>A request as the fake received it (tool results appear in <see cref="Messages"/> as <c>tool_result: …</c>).</summary>
+public sealed record FakeRequest(string Protocol, string Model, int? MaxTokens, string System, IReadOnlyList<(string Role, string Content)> Messages, bool Stream, int InputTokens, int OutputTokens)
+{
+    /// <summary>The names of the tools offered to the model.</summary>
+    public IReadOnlyList<string> Tools { get; init; } = [];
+}
 
 /// <summary>
 /// A local stand-in for Claude and for OpenAI-compatible servers, speaking their real wire protocols
@@ -147,8 +157,16 @@ public sealed class FakeModelServer : IAsyncDisposable
             return;
         }
 
+        var offered = (body["tools"]?.AsArray() ?? []).Select(t => (anthropic ? t?["name"] : t?["function"]?["name"])?.GetValue<string>() ?? "?").ToList();
+        if (behavior is FakeBehavior.UseTool use)
+        {
+            _requests.Enqueue(new FakeRequest(anthropic ? "anthropic" : "openai", model, maxTokens, system, messages, stream, use.InputTokens, use.OutputTokens) { Tools = offered });
+            await WriteToolUseAsync(ctx, anthropic, stream, model, use);
+            return;
+        }
+
         var reply = (FakeBehavior.Reply)behavior;
-        _requests.Enqueue(new FakeRequest(anthropic ? "anthropic" : "openai", model, maxTokens, system, messages, stream, reply.InputTokens, reply.OutputTokens));
+        _requests.Enqueue(new FakeRequest(anthropic ? "anthropic" : "openai", model, maxTokens, system, messages, stream, reply.InputTokens, reply.OutputTokens) { Tools = offered });
         if (stream)
         {
             await StreamAsync(ctx, anthropic, model, Split(reply.Text, reply.Chunks), reply.InputTokens, reply.OutputTokens, reply.ChunkDelayMs, stallAtEnd: false);
@@ -259,6 +277,97 @@ public sealed class FakeModelServer : IAsyncDisposable
         }
     }
 
+    private static async Task WriteToolUseAsync(HttpContext ctx, bool anthropic, bool stream, string model, FakeBehavior.UseTool use)
+    {
+        var callId = (anthropic ? "toolu_" : "call_") + Guid.NewGuid().ToString("N")[..20];
+        var input = JsonSerializer.Serialize(use.Input);
+        if (!stream)
+        {
+            ctx.Response.ContentType = "application/json";
+            var blocks = new List<object>();
+            if (use.Text is not null)
+            {
+                blocks.Add(new { type = "text", text = use.Text });
+            }
+
+            blocks.Add(new { type = "tool_use", id = callId, name = use.Tool, input = use.Input });
+            object payload = anthropic
+                ? new
+                {
+                    id = "msg_" + Guid.NewGuid().ToString("N"),
+                    type = "message",
+                    role = "assistant",
+                    model,
+                    content = blocks,
+                    stop_reason = "tool_use",
+                    stop_sequence = (string?)null,
+                    usage = new { input_tokens = use.InputTokens, output_tokens = use.OutputTokens },
+                }
+                : new
+                {
+                    id = "chatcmpl-" + Guid.NewGuid().ToString("N"),
+                    @object = "chat.completion",
+                    created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                    model,
+                    choices = new[]
+                    {
+                        new
+                        {
+                            index = 0,
+                            message = new { role = "assistant", content = use.Text, tool_calls = new[] { new { id = callId, type = "function", function = new { name = use.Tool, arguments = input } } } },
+                            finish_reason = "tool_calls",
+                        },
+                    },
+                    usage = new { prompt_tokens = use.InputTokens, completion_tokens = use.OutputTokens, total_tokens = use.InputTokens + use.OutputTokens },
+                };
+            await ctx.Response.WriteAsync(JsonSerializer.Serialize(payload));
+            return;
+        }
+
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/event-stream";
+        async Task Send(string? evt, object data)
+        {
+            var json = JsonSerializer.Serialize(data);
+            await ctx.Response.WriteAsync(evt is null ? $"data: {json}\n\n" : $"event: {evt}\ndata: {json}\n\n");
+            await ctx.Response.Body.FlushAsync();
+        }
+
+        var id = Guid.NewGuid().ToString("N");
+        var half = input.Length / 2;
+        if (anthropic)
+        {
+            await Send("message_start", new { type = "message_start", message = new { id = "msg_" + id, type = "message", role = "assistant", model, content = Array.Empty<object>(), stop_reason = (string?)null, stop_sequence = (string?)null, usage = new { input_tokens = use.InputTokens, output_tokens = 1 } } });
+            var index = 0;
+            if (use.Text is not null)
+            {
+                await Send("content_block_start", new { type = "content_block_start", index, content_block = new { type = "text", text = string.Empty } });
+                await Send("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "text_delta", text = use.Text } });
+                await Send("content_block_stop", new { type = "content_block_stop", index });
+                index++;
+            }
+
+            await Send("content_block_start", new { type = "content_block_start", index, content_block = new { type = "tool_use", id = callId, name = use.Tool, input = new { } } });
+            await Send("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = input[..half] } });
+            await Send("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = input[half..] } });
+            await Send("content_block_stop", new { type = "content_block_stop", index });
+            await Send("message_delta", new { type = "message_delta", delta = new { stop_reason = "tool_use", stop_sequence = (string?)null }, usage = new { output_tokens = use.OutputTokens } });
+            await Send("message_stop", new { type = "message_stop" });
+            return;
+        }
+
+        if (use.Text is not null)
+        {
+            await Send(null, new { id = "chatcmpl-" + id, @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { role = "assistant", content = use.Text }, finish_reason = (string?)null } } });
+        }
+
+        await Send(null, new { id = "chatcmpl-" + id, @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { tool_calls = new[] { new { index = 0, id = callId, type = "function", function = new { name = use.Tool, arguments = input[..half] } } } }, finish_reason = (string?)null } } });
+        await Send(null, new { id = "chatcmpl-" + id, @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { tool_calls = new[] { new { index = 0, function = new { arguments = input[half..] } } } }, finish_reason = (string?)null } } });
+        await Send(null, new { id = "chatcmpl-" + id, @object = "chat.completion.chunk", created = 1, model, choices = new[] { new { index = 0, delta = new { }, finish_reason = "tool_calls" } } });
+        await Send(null, new { id = "chatcmpl-" + id, @object = "chat.completion.chunk", created = 1, model, choices = Array.Empty<object>(), usage = new { prompt_tokens = use.InputTokens, completion_tokens = use.OutputTokens, total_tokens = use.InputTokens + use.OutputTokens } });
+        await ctx.Response.WriteAsync("data: [DONE]\n\n");
+    }
+
     private static async Task WriteErrorAsync(HttpContext ctx, FakeBehavior.Fail e, bool anthropic)
     {
         ctx.Response.StatusCode = e.Status;
@@ -295,9 +404,19 @@ public sealed class FakeModelServer : IAsyncDisposable
             var content = m?["content"] switch
             {
                 JsonValue v => v.GetValue<string>(),
-                JsonArray a => string.Join("\n", a.Select(x => x?["text"]?.GetValue<string>())),
+                JsonArray a => string.Join("\n", a.Select(x => x?["type"]?.GetValue<string>() switch
+                {
+                    "tool_result" => "tool_result: " + (x["content"] is JsonArray parts ? string.Join(" ", parts.Select(p => p?["text"]?.GetValue<string>())) : x["content"]?.ToString()),
+                    "tool_use" => "tool_use: " + x["name"]?.GetValue<string>(),
+                    _ => x?["text"]?.GetValue<string>(),
+                })),
                 _ => string.Empty,
             };
+            if (!anthropic && role == "tool")
+            {
+                content = "tool_result: " + content;
+            }
+
             if (!anthropic && role is "system" or "developer")
             {
                 system += content;

@@ -54,6 +54,10 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["header_names[]"] = 100, // an HTTP token, as the validator allows
         ["headers{}"] = Application.Tools.ToolServerRules.HeaderValueMaxLength,
         ["path:tool"] = Domain.Tools.ServerTool.NameMaxLength,
+        ["SafeguardRequestDto.server"] = Domain.Tools.ToolServer.NameMaxLength,
+        ["arguments_sha256"] = 64, // SHA-256 in hex
+        ["call_id"] = 200, // chat_tool_calls.call_id
+        ["result_excerpt"] = 2001, // SafeguardViews' excerpt: 2,000 characters and an ellipsis
         ["SearchResultDto.title"] = RagTitleMaxLength,
         ["ChatSource.title"] = RagTitleMaxLength,
         ["name"] = ApiKey.NameMaxLength,
@@ -116,6 +120,8 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["ToolDto.level"] = ["L0", "L1", "L2", "L3", "L4"],
         ["ClassifyToolBody.level"] = ["L0", "L1", "L2", "L3", "L4"],
         ["ToolServerDto.status"] = ["ok", "unreachable"],
+        ["origin"] = ["api", "chat", "gateway"],
+        ["SafeguardExecutionDto.status"] = ["running", "succeeded", "failed", "denied"],
         ["status"] = ["pending", "approved", "rejected", "expired"],
         ["query:status"] = ["pending", "approved", "rejected", "expired", "all"],
         ["query:period"] = ["24h", "7d", "30d"],
@@ -170,6 +176,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["secret_arguments"] = RaiseRules.MaxSecretArguments,
         ["by_mode"] = 3,
         ["header_names"] = Domain.Tools.ToolServer.MaxHeaders,
+        ["tool_calls"] = Application.Chat.ChatTools.MaxCallsPerTurn,
         ["top_users"] = 10,
     };
 

@@ -25,6 +25,8 @@ public interface IWibotDbContext
 
     DbSet<Domain.Tools.ToolServer> ToolServers { get; }
 
+    DbSet<Domain.Tools.ToolCall> ToolCalls { get; }
+
     /// <summary>Saves; a unique-index violation becomes a <see cref="Exceptions.ConflictException"/>.</summary>
     Task<int> SaveChangesAsync(CancellationToken cancellationToken = default);
 

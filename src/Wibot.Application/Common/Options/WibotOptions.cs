@@ -92,6 +92,7 @@ public sealed class LlmOptions
                 MaxTokens = configured.MaxTokens > 0 ? configured.MaxTokens : defaults.MaxTokens,
                 HistoryMessages = configured.HistoryMessages > 0 ? configured.HistoryMessages : defaults.HistoryMessages,
                 Passages = configured.Passages >= 0 ? configured.Passages : defaults.Passages,
+                Tools = configured.Tools,
             };
         }
 
@@ -132,6 +133,9 @@ public sealed class ModeOptions
 
     /// <summary>How many document passages ground an answer (-1: the mode's default).</summary>
     public int Passages { get; set; } = -1;
+
+    /// <summary>Whether the model is offered the registered tools in this mode (<c>Llm:Modes:&lt;mode&gt;:Tools</c>).</summary>
+    public bool Tools { get; set; } = true;
 }
 
 public sealed class SafeguardOptions

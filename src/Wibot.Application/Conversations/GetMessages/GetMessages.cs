@@ -12,6 +12,8 @@ public sealed record MessagesResponse(Guid ConversationId, IReadOnlyList<Message
 
 public sealed class GetMessagesHandler(IWibotDbContext db) : IQueryHandler<GetMessagesQuery, MessagesResponse>
 {
+    private static readonly IReadOnlyList<Chat.ChatToolCallDto> NoToolCalls = [];
+
     public async ValueTask<MessagesResponse> Handle(GetMessagesQuery query, CancellationToken cancellationToken)
     {
         // One query in the common case: the caller's ownership is part of the join; only an empty
@@ -29,12 +31,21 @@ public sealed class GetMessagesHandler(IWibotDbContext db) : IQueryHandler<GetMe
                 m.CreatedAt,
                 m.HasAttachment,
                 m.AttachmentName,
-                m.AttachmentType))
+                m.AttachmentType,
+                NoToolCalls))
             .ToListAsync(cancellationToken);
         if (messages.Count == 0
             && !await db.Conversations.AnyAsync(c => c.Id == query.ConversationId && c.UserId == query.UserId, cancellationToken))
         {
             throw new NotFoundException("Conversation");
+        }
+
+        // The tool calls the assistant proposed, each with its current status, on the message of their turn.
+        var calls = await db.ToolCalls.AsNoTracking().Where(c => c.ConversationId == query.ConversationId).OrderBy(c => c.CreatedAt).ToListAsync(cancellationToken);
+        if (calls.Count > 0)
+        {
+            var byMessage = calls.GroupBy(c => c.MessageId).ToDictionary(g => g.Key, g => (IReadOnlyList<Chat.ChatToolCallDto>)g.Select(c => Chat.ChatTools.ToDto(c)).ToList());
+            messages = messages.Select(m => byMessage.TryGetValue(m.MessageId, out var mine) ? m with { ToolCalls = mine } : m).ToList();
         }
 
         return new MessagesResponse(query.ConversationId, messages);

@@ -24,6 +24,14 @@ internal sealed class SafeguardRequestConfiguration : IEntityTypeConfiguration<S
         builder.Property(r => r.SecretArguments).HasColumnName("secret_arguments").HasDefaultValueSql("'{}'::text[]").IsRequired();
         builder.Property(r => r.DecidedBy).HasMaxLength(SafeguardRequest.NameMaxLength);
         builder.Property(r => r.Comment).HasMaxLength(SafeguardRequest.CommentMaxLength);
+        builder.Property(r => r.Origin).HasConversion(o => o.ToString().ToLowerInvariant(), o => Enum.Parse<RequestOrigin>(o, true)).HasMaxLength(10).HasDefaultValue(RequestOrigin.Api);
+        builder.Property(r => r.Server).HasMaxLength(Domain.Tools.ToolServer.NameMaxLength);
+        builder.Property(r => r.ArgumentsSha256).HasColumnName("arguments_sha256").HasMaxLength(64);
+        builder.Property(r => r.ExecutionStatus).HasConversion(x => x.HasValue ? x.Value.ToString().ToLowerInvariant() : null, x => x == null ? null : Enum.Parse<ExecutionStatus>(x, true)).HasMaxLength(10);
+        builder.Property(r => r.ExecutionResult).HasMaxLength(SafeguardRequest.ResultMaxLength + 1);
+        builder.Ignore(r => r.RunsThroughWibot);
+        builder.Ignore(r => r.AwaitsExecution);
+        builder.HasIndex(r => r.Id).HasFilter("status = 'approved' AND server_id IS NOT NULL AND execution_status IS NULL").HasDatabaseName("ix_safeguard_requests_awaiting_execution");
         builder.Property<uint>("Version").IsRowVersion();
         builder.HasIndex(r => new { r.Status, r.CreatedAt });
         builder.HasIndex(r => r.ExpiresAt).HasFilter("status = 'pending'");

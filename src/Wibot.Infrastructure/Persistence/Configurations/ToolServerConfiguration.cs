@@ -38,6 +38,27 @@ internal sealed class ServerToolConfiguration : IEntityTypeConfiguration<ServerT
     }
 }
 
+internal sealed class ToolCallConfiguration : IEntityTypeConfiguration<ToolCall>
+{
+    public void Configure(EntityTypeBuilder<ToolCall> builder)
+    {
+        builder.ToTable("chat_tool_calls");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Id).ValueGeneratedNever();
+        builder.Property(c => c.CallId).HasMaxLength(200).IsRequired();
+        builder.Property(c => c.Server).HasMaxLength(ToolServer.NameMaxLength).IsRequired();
+        builder.Property(c => c.Tool).HasMaxLength(ServerTool.NameMaxLength + ToolServer.NameMaxLength + 2).IsRequired();
+        builder.Property(c => c.Arguments).HasColumnType("jsonb").IsRequired();
+        builder.Property(c => c.Level).HasConversion<string>().HasMaxLength(2);
+        builder.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(c => c.Result).HasMaxLength(ToolCall.ResultMaxLength + 1);
+        builder.Property<uint>("Version").IsRowVersion();
+        builder.HasOne<Domain.Conversations.Conversation>().WithMany().HasForeignKey(c => c.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => c.MessageId);
+        builder.HasIndex(c => c.RequestNumber).HasFilter("request_number IS NOT NULL");
+    }
+}
+
 internal sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<DataProtectionKey>
 {
     public void Configure(EntityTypeBuilder<DataProtectionKey> builder) => builder.ToTable("data_protection_keys");

@@ -281,10 +281,19 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("arguments");
 
+                    b.Property<string>("ArgumentsSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("arguments_sha256");
+
                     b.Property<string>("Comment")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("comment");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -303,6 +312,24 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("decided_by_id");
 
+                    b.Property<DateTimeOffset?>("ExecutionFinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("execution_finished_at");
+
+                    b.Property<string>("ExecutionResult")
+                        .HasMaxLength(8001)
+                        .HasColumnType("character varying(8001)")
+                        .HasColumnName("execution_result");
+
+                    b.Property<DateTimeOffset?>("ExecutionStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("execution_started_at");
+
+                    b.Property<string>("ExecutionStatus")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("execution_status");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
@@ -312,6 +339,14 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)")
                         .HasColumnName("level");
+
+                    b.Property<string>("Origin")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasDefaultValue("api")
+                        .HasColumnName("origin");
 
                     b.Property<string>("Reason")
                         .IsRequired()
@@ -345,6 +380,15 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasColumnName("secret_arguments")
                         .HasDefaultValueSql("'{}'::text[]");
 
+                    b.Property<string>("Server")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("server");
+
+                    b.Property<Guid?>("ServerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("server_id");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(10)
@@ -369,6 +413,10 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                     b.HasIndex("ExpiresAt")
                         .HasDatabaseName("ix_safeguard_requests_expires_at")
                         .HasFilter("status = 'pending'");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_safeguard_requests_awaiting_execution")
+                        .HasFilter("status = 'approved' AND server_id IS NOT NULL AND execution_status IS NULL");
 
                     b.HasIndex("Status", "CreatedAt")
                         .HasDatabaseName("ix_safeguard_requests_status_created_at");
@@ -475,6 +523,102 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasName("pk_mcp_tools");
 
                     b.ToTable("mcp_tools", (string)null);
+                });
+
+            modelBuilder.Entity("Wibot.Domain.Tools.ToolCall", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Arguments")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("arguments");
+
+                    b.Property<string>("CallId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("call_id");
+
+                    b.Property<DateTimeOffset?>("ContinuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("continued_at");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("level");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<long?>("RequestNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("request_number");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(8001)
+                        .HasColumnType("character varying(8001)")
+                        .HasColumnName("result");
+
+                    b.Property<string>("Server")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("server");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Tool")
+                        .IsRequired()
+                        .HasMaxLength(194)
+                        .HasColumnType("character varying(194)")
+                        .HasColumnName("tool");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("UserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("user_id");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id")
+                        .HasName("pk_chat_tool_calls");
+
+                    b.HasIndex("ConversationId")
+                        .HasDatabaseName("ix_chat_tool_calls_conversation_id");
+
+                    b.HasIndex("MessageId")
+                        .HasDatabaseName("ix_chat_tool_calls_message_id");
+
+                    b.HasIndex("RequestNumber")
+                        .HasDatabaseName("ix_chat_tool_calls_request_number")
+                        .HasFilter("request_number IS NOT NULL");
+
+                    b.ToTable("chat_tool_calls", (string)null);
                 });
 
             modelBuilder.Entity("Wibot.Domain.Tools.ToolServer", b =>
@@ -648,6 +792,16 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mcp_tools_mcp_servers_server_id");
+                });
+
+            modelBuilder.Entity("Wibot.Domain.Tools.ToolCall", b =>
+                {
+                    b.HasOne("Wibot.Domain.Conversations.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_chat_tool_calls_conversations_conversation_id");
                 });
 
             modelBuilder.Entity("Wibot.Domain.Tools.ToolServer", b =>

@@ -715,6 +715,13 @@ export interface components {
             /** Format: double */
             score?: number;
         };
+        ChatToolCallDto: {
+            call_id?: string | null;
+            tool?: string | null;
+            /** @enum {string|null} */
+            status?: "pending" | "approved" | "rejected" | "expired" | null;
+            request_id?: string | null;
+        };
         ChatTurnResponse: {
             response?: string | null;
             /** Format: uuid */
@@ -726,6 +733,7 @@ export interface components {
             /** Format: int64 */
             tokens_remaining?: number;
             sources?: components["schemas"]["ChatSource"][] | null;
+            tool_calls?: components["schemas"]["ChatToolCallDto"][] | null;
         };
         ClassifyToolBody: {
             /** @enum {string|null} */
@@ -896,6 +904,7 @@ export interface components {
             has_attachment?: boolean;
             attachment_name?: string | null;
             attachment_type?: string | null;
+            tool_calls?: components["schemas"]["ChatToolCallDto"][] | null;
         };
         MessagesResponse: {
             /** Format: uuid */
@@ -947,6 +956,15 @@ export interface components {
             client_name?: string | null;
             description?: string | null;
         };
+        SafeguardExecutionDto: {
+            /** @enum {string|null} */
+            status?: "running" | "succeeded" | "failed" | "denied" | null;
+            /** Format: date-time */
+            started_at?: string | null;
+            /** Format: date-time */
+            finished_at?: string | null;
+            result_excerpt?: string | null;
+        };
         SafeguardListResponse: {
             requests?: components["schemas"]["SafeguardRequestDto"][] | null;
             /** Format: int32 */
@@ -982,6 +1000,13 @@ export interface components {
             context?: components["schemas"]["SafeguardContext"];
             approver?: string | null;
             approval_comment?: string | null;
+            /** @enum {string|null} */
+            origin?: "api" | "chat" | "gateway" | null;
+            server?: string | null;
+            /** Format: uuid */
+            conversation_id?: string | null;
+            arguments_sha256?: string | null;
+            execution?: components["schemas"]["SafeguardExecutionDto"];
             message?: string | null;
         };
         SearchResponse: {

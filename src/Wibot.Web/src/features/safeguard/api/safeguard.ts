@@ -19,6 +19,36 @@ export const STATUS_LABELS: Record<string, string> = {
   expired: 'Expirée',
 };
 
+/** Where a request came from ("Origine" of the detail). */
+export const ORIGIN_LABELS: Record<string, string> = {
+  api: "serveur d'outils (API)",
+  chat: 'conversation (assistant)',
+  gateway: 'agent externe (passerelle MCP)',
+};
+
+/** The same, short, for the list rows. */
+export const ORIGIN_SHORT_LABELS: Record<string, string> = {
+  api: 'API',
+  chat: 'Assistant',
+  gateway: 'Passerelle MCP',
+};
+
+/** What became of an approved call that WIBOT ran itself (detail, under its "Exécution" heading). */
+export const EXECUTION_LABELS: Record<string, string> = {
+  running: 'En cours',
+  succeeded: 'Réussie',
+  failed: 'Échouée',
+  denied: "Refusée à l'exécution",
+};
+
+/** The same for the list rows, where the badge stands next to the decision's. */
+export const EXECUTION_ROW_LABELS: Record<string, string> = {
+  running: 'Exécution en cours',
+  succeeded: 'Exécution réussie',
+  failed: 'Exécution échouée',
+  denied: "Refusée à l'exécution",
+};
+
 /** While the live event stream is down, the lists are polled this often. */
 export const POLL_MS = 10_000;
 

@@ -3,12 +3,13 @@ import { useState } from 'react';
 import { Alert } from '@/components/ui/Alert';
 import { Icon } from '@/components/ui/Icon';
 import { ApiError } from '@/lib/api-client';
+import { copyText } from '@/lib/clipboard';
 import { describeError } from '@/lib/errors';
 import { formatCountdown, formatDateTime } from '@/lib/format';
 import type { SafeguardRequest } from '@/lib/schemas';
 import { decisionBlockReason } from '../api/decision';
-import { useDecideRequest } from '../api/safeguard';
-import { LevelBadge, StatusBadge } from './RequestBadges';
+import { ORIGIN_LABELS, useDecideRequest } from '../api/safeguard';
+import { ExecutionBadge, LevelBadge, StatusBadge } from './RequestBadges';
 
 /** Pretty-printed JSON of the tool arguments (secrets arrive already masked by the server). */
 function formatArguments(value: unknown): string {
@@ -25,6 +26,98 @@ function formatArguments(value: unknown): string {
   } catch {
     return '(arguments illisibles)';
   }
+}
+
+/** "agent externe (passerelle MCP) — agent-ops": where the request came from, and who raised it outside WIBOT. */
+function describeOrigin(request: SafeguardRequest): string | null {
+  const origin = request.origin;
+  if (!origin) return null;
+  const label = ORIGIN_LABELS[origin] ?? origin;
+  return origin !== 'chat' && request.requested_by ? `${label} — ${request.requested_by}` : label;
+}
+
+/** The SHA-256 the approval is bound to, with a copy button. */
+function ArgumentsBinding({ hash }: { hash: string }) {
+  const [copied, setCopied] = useState(false);
+  const copy = async () => {
+    await copyText(hash);
+    setCopied(true);
+    window.setTimeout(() => setCopied(false), 2000);
+  };
+  return (
+    <div data-testid="request-binding">
+      <Title order={3} size="h6" mt="sm" mb={4} id="request-binding-title">
+        Empreinte des arguments (SHA-256)
+      </Title>
+      <Group gap="xs" wrap="nowrap" align="center">
+        <Code className="request-detail__hash" data-testid="request-arguments-sha256">
+          {hash}
+        </Code>
+        <Button size="compact-xs" variant="subtle" onClick={() => void copy()} aria-label={copied ? 'Empreinte copiée' : "Copier l'empreinte"}>
+          {copied ? 'Copié ✓' : 'Copier'}
+        </Button>
+      </Group>
+      <Text size="xs" c="dimmed" mt={4}>
+        L'action ne s'exécutera qu'avec exactement ces arguments (même serveur, même outil).
+      </Text>
+    </div>
+  );
+}
+
+type Execution = NonNullable<SafeguardRequest['execution']>;
+
+/** What happened when WIBOT ran the approved call (or refused to, after its last checks). */
+function ExecutionSection({ execution }: { execution: Execution }) {
+  const status = execution.status ?? '';
+  const denied = status === 'denied';
+  const excerpt = execution.result_excerpt?.trim() ? execution.result_excerpt : null;
+  return (
+    <div data-testid="request-execution" data-status={status}>
+      <Group gap="sm" mt="md">
+        <Title order={3} size="h6">
+          Exécution
+        </Title>
+        <ExecutionBadge status={status} />
+      </Group>
+      {(execution.started_at || execution.finished_at) && (
+        <dl className="request-detail__grid">
+          {execution.started_at && (
+            <>
+              <dt>Démarrée le</dt>
+              <dd>{formatDateTime(execution.started_at)}</dd>
+            </>
+          )}
+          {execution.finished_at && (
+            <>
+              <dt>{denied ? 'Refusée le' : 'Terminée le'}</dt>
+              <dd>{formatDateTime(execution.finished_at)}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      {denied ? (
+        <div className="execution-denied" data-testid="execution-denied">
+          <Text size="sm">L'action approuvée n'a pas été exécutée : une vérification faite juste avant a échoué.</Text>
+          {excerpt && (
+            <Text size="sm" fw={600} data-testid="execution-denied-reason">
+              Motif : {excerpt}
+            </Text>
+          )}
+        </div>
+      ) : (
+        excerpt && (
+          <>
+            <Title order={4} size="h6" mt="sm" mb={4}>
+              {status === 'failed' ? "Extrait de l'erreur" : 'Extrait du résultat'}
+            </Title>
+            <Code block className="request-detail__result" data-testid="execution-result" tabIndex={0}>
+              {excerpt}
+            </Code>
+          </>
+        )
+      )}
+    </div>
+  );
 }
 
 interface DetailProps {
@@ -50,6 +143,7 @@ export function RequestDetail({ request, now, accreditation, onDecided, goneNoti
   const expired = pending && remaining <= 0;
   const blocked = pending ? (goneNotice ?? (expired ? 'Demande expirée' : decisionBlockReason(request, accreditation))) : null;
   const busy = decide.isPending ? decide.variables.kind : null;
+  const origin = describeOrigin(request);
 
   const submit = (kind: 'approve' | 'reject') => {
     const text = comment.trim();
@@ -95,8 +189,32 @@ export function RequestDetail({ request, now, accreditation, onDecided, goneNoti
         <dd>
           <Code>{request.tool ?? '—'}</Code>
         </dd>
+        {request.server && (
+          <>
+            <dt>Serveur</dt>
+            <dd>
+              <Code data-testid="request-server">{request.server}</Code>
+            </dd>
+          </>
+        )}
         <dt>Motif</dt>
         <dd>{request.reason || '—'}</dd>
+        {origin && (
+          <>
+            <dt>Origine</dt>
+            <dd data-testid="request-origin" data-origin={request.origin}>
+              {origin}
+            </dd>
+          </>
+        )}
+        {request.conversation_id && (
+          <>
+            <dt>Conversation</dt>
+            <dd>
+              <Code data-testid="request-conversation">{request.conversation_id}</Code>
+            </dd>
+          </>
+        )}
         <dt>Demandée par</dt>
         <dd>{request.requested_by ?? '—'}</dd>
         <dt>Pour le compte de</dt>
@@ -130,6 +248,8 @@ export function RequestDetail({ request, now, accreditation, onDecided, goneNoti
       <Code block data-testid="request-arguments" className="request-detail__args">
         {formatArguments(request.arguments)}
       </Code>
+      {request.arguments_sha256 && <ArgumentsBinding hash={request.arguments_sha256} />}
+      {request.execution?.status && <ExecutionSection execution={request.execution} />}
 
       {pending && (
         <Stack gap="sm" mt="md">

@@ -104,6 +104,29 @@ describe('SafeguardPage', () => {
     expect(within(still).getByRole('button', { name: 'Rejeter' }).hasAttribute('disabled')).toBe(true);
   });
 
+  it('tells in the row where a request came from and how its run ended', async () => {
+    const ran = {
+      ...pending,
+      status: 'approved',
+      origin: 'gateway',
+      server: 'mcp-ad',
+      requested_by: 'agent-ops',
+      arguments_sha256: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      decided_at: new Date().toISOString(),
+      execution: { status: 'succeeded', started_at: null, finished_at: null, result_excerpt: 'ok' },
+    };
+    queue = [ran, other];
+    renderWithProviders(<SafeguardPage />);
+    const row = await screen.findByRole('button', { name: /APR-007/ });
+    expect(row.textContent).toContain('Passerelle MCP · mcp-ad · ');
+    expect(within(row).getByTestId('execution-status').textContent).toBe('Exécution réussie');
+    // An older request: the row reads as before.
+    const older = screen.getByRole('button', { name: /APR-008/ });
+    expect(within(older).queryByTestId('execution-status')).toBeNull();
+    expect(older.textContent).not.toContain(' · ');
+    expect(within(screen.getByTestId('request-detail')).getByTestId('execution-status').textContent).toBe('Réussie');
+  });
+
   it('shows a failed list as an error with a retry, without a spinner', async () => {
     failList = true;
     const user = userEvent.setup();

@@ -6,8 +6,8 @@ import { Spinner } from '@/components/ui/Spinner';
 import { formatCountdown, formatDateTime } from '@/lib/format';
 import type { SafeguardRequest } from '@/lib/schemas';
 import { useSession } from '@/lib/useSession';
-import { HISTORY_FILTERS, safeguardRequestsQueryOptions, type StatusFilter } from '../api/safeguard';
-import { LevelBadge, StatusBadge } from './RequestBadges';
+import { HISTORY_FILTERS, ORIGIN_SHORT_LABELS, safeguardRequestsQueryOptions, type StatusFilter } from '../api/safeguard';
+import { ExecutionBadge, LevelBadge, StatusBadge } from './RequestBadges';
 import { RequestDetail } from './RequestDetail';
 import { useSafeguardRequests } from './useSafeguardRequests';
 
@@ -25,6 +25,13 @@ function useNow(intervalMs: number): number {
 const OUTCOME_LABELS: Record<string, string> = { approved: 'approuvée', rejected: 'rejetée', expired: 'expirée' };
 
 /** The notice shown over a request that is no longer in the list (status: its outcome, when known). */
+/** The row's second line: "Passerelle MCP · mcp-ad · Pour tech3 · 12 min 05 s" (the parts that are known). */
+function rowSummary(request: SafeguardRequest, now: number): string {
+  const origin = request.origin ? (ORIGIN_SHORT_LABELS[request.origin] ?? request.origin) : null;
+  const when = request.status === 'pending' ? formatCountdown(Date.parse(request.expires_at ?? '') - now) : formatDateTime(request.decided_at ?? request.created_at);
+  return [origin, request.server, request.requested_for ? `Pour ${request.requested_for}` : null, when].filter(Boolean).join(' · ');
+}
+
 function goneNoticeFor(status: string | null | undefined): string {
   const label = status ? OUTCOME_LABELS[status] : undefined;
   return label ? `Cette demande a été traitée (${label}).` : "Cette demande n'est plus en attente.";
@@ -84,7 +91,6 @@ export function SafeguardPage() {
         )}
         {requests.map((request) => {
           const isSelected = selected?.request_id === request.request_id;
-          const remaining = Date.parse(request.expires_at ?? '') - now;
           return (
             <li key={request.request_id} data-request-id={request.request_id}>
               <UnstyledButton
@@ -97,10 +103,10 @@ export function SafeguardPage() {
                   <strong>{request.request_id}</strong>
                   <Code>{request.tool}</Code>
                   <StatusBadge status={request.status} />
+                  <ExecutionBadge status={request.execution?.status} inList />
                 </Group>
                 <Text size="sm" c="dimmed">
-                  {request.requested_for ? `Pour ${request.requested_for} · ` : ''}
-                  {request.status === 'pending' ? formatCountdown(remaining) : formatDateTime(request.decided_at ?? request.created_at)}
+                  {rowSummary(request, now)}
                 </Text>
               </UnstyledButton>
             </li>

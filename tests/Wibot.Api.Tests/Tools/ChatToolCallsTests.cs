@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Wibot.Api.Tests.Chat;
+using Wibot.Api.Tests.Fakes;
+using Wibot.Api.Tests.Infrastructure;
+using Wibot.Domain.Users;
+
+namespace Wibot.Api.Tests.Tools;
+
+/// <summary>
+/// The assistant acts from the chat (Claude stand-in on the real Anthropic wire format, tool_use
+/// included, through the real SDK): reads run at once; privileged calls wait for a second,
+/// accredited technician, then run once and the model's continuation is stored in the conversation.
+/// </summary>
+public sealed class ChatToolCallsTests(WibotFactory factory) : ChatTestBase(factory)
+{
+    private async Task RegisterServerAsync()
+    {
+        await CreateUserAsync("chat.admin", role: UserRole.Admin, level: AccreditationLevel.N4);
+        using var admin = ClientWithToken(await LoginAsync("chat.admin"));
+        var server = await ReadJsonAsync(await admin.PostAsJsonAsync("/webhook/wibot/admin/mcp-servers", new
+        {
+            name = "mcp-ad",
+            url = Factory.ToolServer.Url,
+            headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {FakeToolServer.Secret}" },
+        }));
+        var id = server.GetProperty("server_id").GetGuid();
+        (await admin.PutAsJsonAsync($"/webhook/wibot/admin/mcp-servers/{id}/tools/ad_get_user_info", new { level = "L0" })).EnsureSuccessStatusCode();
+        (await admin.PutAsJsonAsync($"/webhook/wibot/admin/mcp-servers/{id}/tools/ad_reset_password", new { level = "L3" })).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<List<JsonElement>> MessagesAsync(HttpClient client, Guid conversationId) =>
+        (await ReadJsonAsync(await client.GetAsync($"/webhook/wibot/messages/{conversationId}"))).GetProperty("messages").EnumerateArray().ToList();
+
+    private static async Task<List<JsonElement>> WaitForMessagesAsync(HttpClient client, Guid conversationId, int count)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var messages = await MessagesAsync(client, conversationId);
+            if (messages.Count >= count)
+            {
+                return messages;
+            }
+
+            watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), "the continuation is written within seconds of the decision");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task AnL0Tool_RunsAtOnce_AndTheModelAnswersWithItsResult()
+    {
+        await RegisterServerAsync();
+        var (_, client) = await TechAsync("tech.l0");
+        Factory.Model.Enqueue(
+            new FakeBehavior.UseTool("mcp-ad__ad_get_user_info", new { username = "jdupont" }, "Je regarde la fiche AD.", 200, 30),
+            new FakeBehavior.Reply("Le compte de jdupont est actif.", 260, 12));
+
+        var response = await ChatAsync(client, new { message = "Le compte AD de jdupont est-il actif ?", mode = "flash" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await ReadJsonAsync(response);
+        body.GetProperty("response").GetString().Should().Contain("Le compte de jdupont est actif.");
+        var call = body.GetProperty("tool_calls").EnumerateArray().Single();
+        call.GetProperty("tool").GetString().Should().Be("mcp-ad__ad_get_user_info");
+        call.GetProperty("status").GetString().Should().Be("succeeded");
+        body.GetProperty("tokens_used").GetInt64().Should().Be(200 + 30 + 260 + 12, "both model rounds are charged");
+        Factory.ToolServer.Calls.Should().ContainSingle(c => c.Tool == "ad_get_user_info" && c.Arguments.GetProperty("username").GetString() == "jdupont");
+        Factory.Model.Requests[0].Tools.Should().Contain(["mcp-ad__ad_get_user_info", "mcp-ad__ad_reset_password"]);
+        Factory.Model.Requests[1].Messages.Should().Contain(m => m.Content.Contains("tool_result: jdupont: compte actif"));
+
+        var messages = await MessagesAsync(client, body.GetProperty("conversation_id").GetGuid());
+        messages.Should().HaveCount(2);
+        messages[1].GetProperty("tool_calls").EnumerateArray().Single().GetProperty("status").GetString().Should().Be("succeeded");
+        messages[0].GetProperty("tool_calls").GetArrayLength().Should().Be(0);
+    }
+
+    [Fact]
+    public async Task AnL3Tool_WaitsForASecondTechnician_RunsOnceWhenApproved_AndTheConversationGoesOn()
+    {
+        await RegisterServerAsync();
+        var (user, client) = await TechAsync("tech.chat");
+        Factory.Model.Enqueue(new FakeBehavior.UseTool("mcp-ad__ad_reset_password", new { username = "jdupont", new_password = "Provisoire-77" }, "Je réinitialise le mot de passe.", 180, 25));
+
+        var response = await ChatAsync(client, new { message = "Réinitialise le mot de passe AD de jdupont à la clinique Saint-Joseph", mode = "flash" });
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var body = await ReadJsonAsync(response);
+        var conversationId = body.GetProperty("conversation_id").GetGuid();
+        var call = body.GetProperty("tool_calls").EnumerateArray().Single();
+        call.GetProperty("status").GetString().Should().Be("pending_approval");
+        var requestId = call.GetProperty("request_id").GetString()!;
+        body.GetProperty("response").GetString().Should().Contain(requestId).And.Contain("niveau L3").And.Contain("en attente");
+        Factory.ToolServer.Calls.Should().BeEmpty("nothing runs before a second person approves");
+
+        await CreateUserAsync("tech.n3", level: AccreditationLevel.N3);
+        using var approver = ClientWithToken(await LoginAsync("tech.n3"));
+        var request = await ReadJsonAsync(await approver.GetAsync($"/webhook/wibot/safeguard/requests/{requestId}"));
+        request.GetProperty("origin").GetString().Should().Be("chat");
+        request.GetProperty("requested_for").GetString().Should().Be("tech.chat");
+        request.GetProperty("conversation_id").GetGuid().Should().Be(conversationId);
+        request.GetProperty("server").GetString().Should().Be("mcp-ad");
+        await AssertProblemAsync(await client.PostAsJsonAsync("/webhook/wibot/safeguard/approve", new { request_id = requestId }), 403);
+
+        var usedBefore = await UsedTokensAsync(user.Id);
+        Factory.Model.Enqueue(new FakeBehavior.Reply("C'est fait : le mot de passe de jdupont est réinitialisé, il devra le changer.", 300, 20));
+        (await approver.PostAsJsonAsync("/webhook/wibot/safeguard/approve", new { request_id = requestId, comment = "OK" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var messages = await WaitForMessagesAsync(client, conversationId, 3);
+        messages[2].GetProperty("role").GetString().Should().Be("assistant");
+        messages[2].GetProperty("content").GetString().Should().Contain("C'est fait");
+        messages[1].GetProperty("tool_calls").EnumerateArray().Single().GetProperty("status").GetString().Should().Be("succeeded");
+        var calls = Factory.ToolServer.Calls.ToList();
+        calls.Should().ContainSingle();
+        calls[0].RequestId.Should().Be(requestId);
+        calls[0].Arguments.GetProperty("new_password").GetString().Should().Be("Provisoire-77");
+        Factory.Model.Requests[^1].Messages.Should().Contain(m => m.Content.Contains("tool_result: Approuvé par tech.n3 et exécuté"));
+        (await UsedTokensAsync(user.Id)).Should().Be(usedBefore + 320, "the continuation is charged to the chatting user");
+    }
+
+    [Fact]
+    public async Task ARejectedCall_IsNeverRun_AndTheModelIsToldWhoRejectedItAndWhy()
+    {
+        await RegisterServerAsync();
+        var (_, client) = await TechAsync("tech.rej");
+        Factory.Model.Enqueue(new FakeBehavior.UseTool("mcp-ad__ad_reset_password", new { username = "mmartin", new_password = "Provisoire-78" }, null, 150, 20));
+        var body = await ReadJsonAsync(await ChatAsync(client, new { message = "Réinitialise le mot de passe de mmartin", mode = "flash" }));
+        var requestId = body.GetProperty("tool_calls")[0].GetProperty("request_id").GetString()!;
+
+        await CreateUserAsync("tech.n4", level: AccreditationLevel.N4);
+        using var approver = ClientWithToken(await LoginAsync("tech.n4"));
+        Factory.Model.Enqueue(new FakeBehavior.Reply("D'accord, je n'ai rien modifié : la demande a été refusée.", 200, 15));
+        (await approver.PostAsJsonAsync("/webhook/wibot/safeguard/reject", new { request_id = requestId, comment = "Vérifier l'identité d'abord" })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var messages = await WaitForMessagesAsync(client, body.GetProperty("conversation_id").GetGuid(), 3);
+        messages[2].GetProperty("content").GetString().Should().Contain("refusée");
+        messages[1].GetProperty("tool_calls")[0].GetProperty("status").GetString().Should().Be("rejected");
+        Factory.Model.Requests[^1].Messages.Should().Contain(m => m.Content.Contains("tool_result: Refusé par tech.n4 : Vérifier l'identité d'abord"));
+        Factory.ToolServer.Calls.Should().BeEmpty();
+    }
+}
