@@ -122,6 +122,54 @@ public sealed class ChatToolCallsTests(WibotFactory factory) : ChatTestBase(fact
         (await UsedTokensAsync(user.Id)).Should().Be(usedBefore + 320, "the continuation is charged to the chatting user");
     }
 
+    private static HttpRequestMessage StreamRequest(object body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/webhook/wibot/chat") { Content = JsonContent.Create(body) };
+        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("text/event-stream"));
+        return request;
+    }
+
+    [Fact]
+    public async Task Streaming_ToolCallAndResultEvents_ComeInOrderWithTheDeltas_AndDoneListsTheCalls()
+    {
+        await RegisterServerAsync();
+        var (_, client) = await TechAsync("tech.sse");
+        Factory.Model.Enqueue(
+            new FakeBehavior.UseTool("mcp-ad__ad_get_user_info", new { username = "jdupont" }, "Je consulte l'annuaire.", 120, 20),
+            new FakeBehavior.Reply("jdupont est actif depuis ce matin.", 200, 10, Chunks: 3),
+            new FakeBehavior.UseTool("mcp-ad__ad_reset_password", new { username = "jdupont", new_password = "Provisoire-90" }, null, 150, 15));
+
+        using var first = await client.SendAsync(StreamRequest(new { message = "jdupont est-il actif ?", mode = "flash" }), HttpCompletionOption.ResponseHeadersRead);
+        var events = ParseSse(await first.Content.ReadAsStringAsync());
+
+        events.Select(e => e.Event).Should().StartWith(["meta", "delta", "tool_call", "tool_result", "delta"]).And.EndWith(["sources", "done"]);
+        var call = events.Single(e => e.Event == "tool_call").Data;
+        call.GetProperty("tool").GetString().Should().Be("ad_get_user_info");
+        call.GetProperty("server").GetString().Should().Be("mcp-ad");
+        call.GetProperty("level").GetString().Should().Be("L0");
+        call.GetProperty("status").GetString().Should().Be("running");
+        var result = events.Single(e => e.Event == "tool_result").Data;
+        result.GetProperty("call_id").GetString().Should().Be(call.GetProperty("call_id").GetString());
+        result.GetProperty("status").GetString().Should().Be("succeeded");
+        result.GetProperty("content").GetString().Should().Contain("compte actif");
+        string.Concat(events.Where(e => e.Event == "delta").Select(e => e.Data.GetProperty("text").GetString())).Should().Be("Je consulte l'annuaire.jdupont est actif depuis ce matin.");
+        var done = events.Single(e => e.Event == "done").Data;
+        done.GetProperty("tool_calls").EnumerateArray().Single().GetProperty("status").GetString().Should().Be("succeeded");
+        var conversationId = events[0].Data.GetProperty("conversation_id").GetGuid();
+
+        using var second = await client.SendAsync(StreamRequest(new { conversation_id = conversationId, message = "Réinitialise son mot de passe", mode = "flash" }), HttpCompletionOption.ResponseHeadersRead);
+        var more = ParseSse(await second.Content.ReadAsStringAsync());
+        var pending = more.Single(e => e.Event == "tool_call").Data;
+        pending.GetProperty("status").GetString().Should().Be("pending_approval");
+        pending.GetProperty("level").GetString().Should().Be("L3");
+        pending.GetProperty("request_id").GetString().Should().StartWith("APR-");
+        pending.GetProperty("expires_at").GetDateTimeOffset().Should().BeAfter(DateTimeOffset.UtcNow);
+        pending.GetProperty("arguments").GetProperty("new_password").GetString().Should().NotBe("Provisoire-90", "secret-looking arguments are masked in events");
+        more.Should().NotContain(e => e.Event == "tool_result");
+        more.Where(e => e.Event == "delta").Select(e => e.Data.GetProperty("text").GetString()).Last().Should().Contain(pending.GetProperty("request_id").GetString());
+        more.Single(e => e.Event == "done").Data.GetProperty("tool_calls")[0].GetProperty("status").GetString().Should().Be("pending_approval");
+    }
+
     [Fact]
     public async Task ARejectedCall_IsNeverRun_AndTheModelIsToldWhoRejectedItAndWhy()
     {

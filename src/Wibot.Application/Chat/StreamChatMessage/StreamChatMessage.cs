@@ -26,7 +26,14 @@ public sealed record ChatDeltaEvent(string Text) : ChatStreamEvent("delta");
 
 public sealed record ChatSourcesEvent(IReadOnlyList<ChatSource> Sources) : ChatStreamEvent("sources");
 
-public sealed record ChatDoneEvent(long TokensUsed, long TokensRemaining, Guid MessageId) : ChatStreamEvent("done");
+public sealed record ChatDoneEvent(long TokensUsed, long TokensRemaining, Guid MessageId, IReadOnlyList<ChatToolCallDto> ToolCalls) : ChatStreamEvent("done");
+
+/// <summary>A tool call the model asked for: <c>running</c> (L0) or <c>pending_approval</c> (L1–L4, with its request); secret-looking arguments masked.</summary>
+public sealed record ChatToolCallEvent(string CallId, string Server, string Tool, System.Text.Json.JsonElement Arguments, string Level, string Status, string? RequestId, DateTimeOffset? ExpiresAt)
+    : ChatStreamEvent("tool_call");
+
+/// <summary>What a call that ran (or was refused) gave, cut to a sensible length.</summary>
+public sealed record ChatToolResultEvent(string CallId, string Status, string Content) : ChatStreamEvent("tool_result");
 
 public sealed record ChatErrorEvent(int Status, string Title, string Detail) : ChatStreamEvent("error")
 {
@@ -39,7 +46,7 @@ public sealed record ChatErrorEvent(int Status, string Title, string Detail) : C
     };
 }
 
-public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall model)
+public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall model, ChatTools tools)
     : IStreamCommandHandler<StreamChatMessageCommand, ChatStreamEvent>
 {
     public async IAsyncEnumerable<ChatStreamEvent> Handle(StreamChatMessageCommand command, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -47,9 +54,14 @@ public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall mo
         var turn = await turns.PrepareAsync(command, cancellationToken);
         var settled = false;
         var text = new StringBuilder();
-        long? input = null, output = null;
+        long? input = null, output = null; // this round's usage, as the provider reports it
+        long? closedInput = null, closedOutput = null; // the earlier rounds'
+        var toolCalls = new List<ChatToolCallDto>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        await tools.OfferAsync(turn, cancellationToken);
         var updates = model.Stream(turn, timeout);
+        var round = 0;
+        var roundUpdates = new List<ChatResponseUpdate>();
         try
         {
             yield return new ChatMetaEvent(turn.ConversationId, turn.AnswerId);
@@ -83,6 +95,7 @@ public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall mo
                     break;
                 }
 
+                roundUpdates.Add(update);
                 foreach (var usage in update.Contents.OfType<UsageContent>())
                 {
                     input = usage.Details.InputTokenCount ?? input;
@@ -97,12 +110,96 @@ public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall mo
                 }
             }
 
+            // A round that asked for tools: run the L0 ones and stream again with their results, or end
+            // the turn on a request awaiting approval (at most ChatTools.MaxRounds rounds).
+            while (completed && round < ChatTools.MaxRounds)
+            {
+                var response = roundUpdates.ToChatResponse();
+                var asked = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+                if (asked.Count == 0)
+                {
+                    break;
+                }
+
+                var outcome = await tools.HandleAsync(turn, command.UserId, asked, response.Text.Length > 0 ? response.Text : command.Message, cancellationToken);
+                foreach (var call in outcome.Calls)
+                {
+                    var request = outcome.Pending.FirstOrDefault(r => r.Id == call.RequestNumber);
+                    toolCalls.Add(ChatTools.ToDto(call));
+                    yield return new ChatToolCallEvent(
+                        call.CallId, call.Server, call.Tool, Safeguard.SafeguardViews.ParseArguments(call.Arguments, maskSecrets: true), call.Level.ToString(),
+                        request is null ? "running" : "pending_approval", request?.RequestId, request?.ExpiresAt);
+                    if (request is null)
+                    {
+                        yield return new ChatToolResultEvent(call.CallId, ChatTools.StatusName(call.Status), call.Result ?? string.Empty);
+                    }
+                }
+
+                if (outcome.Pending.Count > 0)
+                {
+                    var pending = (text.Length == 0 ? string.Empty : "\n\n") + ChatTools.PendingText(outcome.Pending);
+                    text.Append(pending);
+                    yield return new ChatDeltaEvent(pending);
+                    break;
+                }
+
+                turn.Append(response.Messages);
+                turn.Append([new ChatMessage(ChatRole.Tool, [.. outcome.Results])]);
+                await updates.DisposeAsync();
+                updates = model.Stream(turn, timeout);
+                roundUpdates.Clear();
+                (closedInput, closedOutput, input, output) = (Add(closedInput, input), Add(closedOutput, output), null, null);
+                round++;
+                completed = false;
+                while (true)
+                {
+                    ChatResponseUpdate next;
+                    try
+                    {
+                        if (!await updates.MoveNextAsync())
+                        {
+                            completed = true;
+                            break;
+                        }
+
+                        next = updates.Current;
+                    }
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        break;
+                    }
+                    catch (OperationCanceledException ex) when (timeout.IsCancellationRequested)
+                    {
+                        failure = ModelCall.TimedOut(ex);
+                        break;
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        failure = ex;
+                        break;
+                    }
+
+                    roundUpdates.Add(next);
+                    foreach (var usage in next.Contents.OfType<UsageContent>())
+                    {
+                        input = usage.Details.InputTokenCount ?? input;
+                        output = usage.Details.OutputTokenCount ?? output;
+                    }
+
+                    if (!string.IsNullOrEmpty(next.Text))
+                    {
+                        text.Append(next.Text);
+                        yield return new ChatDeltaEvent(next.Text);
+                    }
+                }
+            }
+
             if (completed)
             {
                 settled = true;
-                var completion = await turns.CompleteAsync(turn, text.ToString(), input, output, CancellationToken.None);
+                var completion = await turns.CompleteAsync(turn, text.ToString(), Add(closedInput, input), Add(closedOutput, output), CancellationToken.None);
                 yield return new ChatSourcesEvent(turn.Sources);
-                yield return new ChatDoneEvent(completion.TokensUsed, completion.TokensRemaining, completion.MessageId);
+                yield return new ChatDoneEvent(completion.TokensUsed, completion.TokensRemaining, completion.MessageId, toolCalls);
             }
             else if (failure is not null)
             {
@@ -118,9 +215,9 @@ public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall mo
             if (!settled)
             {
                 // Disconnected mid-stream: keep the partial answer and charge what was really used.
-                if (text.Length > 0 || input is not null)
+                if (text.Length > 0 || input is not null || closedInput is not null)
                 {
-                    await turns.CompleteAsync(turn, text.ToString(), input, output, CancellationToken.None);
+                    await turns.CompleteAsync(turn, text.ToString(), Add(closedInput, input), Add(closedOutput, output), CancellationToken.None);
                 }
                 else
                 {
@@ -129,4 +226,6 @@ public sealed class StreamChatMessageHandler(ChatTurnService turns, ModelCall mo
             }
         }
     }
+
+    private static long? Add(long? total, long? more) => more is null ? total : (total ?? 0) + more;
 }
