@@ -8,6 +8,7 @@ using Wibot.Application.Common.Options;
 using Wibot.Application.Safeguard;
 using Wibot.Application.Tools;
 using Wibot.Application.Tools.Gateway;
+using Wibot.Domain.Audit;
 using Wibot.Domain.Safeguard;
 using Wibot.Domain.Tools;
 
@@ -114,6 +115,26 @@ public sealed class ChatTools(IWibotDbContext db, SafeguardJournal journal, IToo
         }
 
         db.ToolCalls.AddRange(made);
+        var actor = made.Count == 0 ? null : await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.Username).FirstOrDefaultAsync(ct);
+        foreach (var call in made)
+        {
+            // The chain's first link: the message that proposed the call, then (by the request id) its decisions, execution and continuation.
+            db.AuditEntries.Add(AuditEntry.Record(
+                AuditActions.ChatToolCall, call.CreatedAt, userId, actor, call.RequestNumber is { } n ? SafeguardRequest.FormatId(n) : $"call:{call.CallId}", call.Status != ToolCallStatus.Failed,
+                JsonSerializer.Serialize(new Dictionary<string, object?>
+                {
+                    ["conversation_id"] = call.ConversationId,
+                    ["message_id"] = call.MessageId,
+                    ["call_id"] = call.CallId,
+                    ["server"] = call.Server,
+                    ["tool"] = call.Tool,
+                    ["level"] = call.Level.ToString(),
+                    ["status"] = StatusName(call.Status),
+                    ["arguments"] = SafeguardViews.ParseArguments(call.Arguments, maskSecrets: true),
+                }),
+                null));
+        }
+
         return new ToolRound(results, pending, made);
     }
 

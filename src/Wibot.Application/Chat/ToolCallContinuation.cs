@@ -8,6 +8,7 @@ using Wibot.Application.Common.Mapping;
 using Wibot.Application.Common.Options;
 using Wibot.Application.Conversations;
 using Wibot.Application.Tools.Gateway;
+using Wibot.Domain.Audit;
 using Wibot.Domain.Common;
 using Wibot.Domain.Conversations;
 using Wibot.Domain.Safeguard;
@@ -21,7 +22,7 @@ namespace Wibot.Application.Chat;
 /// message of the same conversation, charged to the chatting user like any turn. No HTTP request is
 /// needed: the runner calls this in the background, and the user sees it live or on reload.
 /// </summary>
-public sealed class ToolCallContinuation(IWibotDbContext db, IChatClient chat, ITokenLedger ledger, IOptions<LlmOptions> llm, TimeProvider clock)
+public sealed class ToolCallContinuation(IWibotDbContext db, IChatClient chat, ITokenLedger ledger, ISafeguardPublisher signals, IOptions<LlmOptions> llm, TimeProvider clock)
 {
     public const string QuotaSpentText = "Le résultat de l'action est disponible, mais votre quota mensuel de jetons est épuisé : l'assistant ne peut pas le commenter. ";
 
@@ -55,7 +56,24 @@ public sealed class ToolCallContinuation(IWibotDbContext db, IChatClient chat, I
                 continue;
             }
 
-            await AnswerAsync(call, outcome.Value.Told, ct);
+            var message = await AnswerAsync(call, outcome.Value.Told, ct);
+            if (message is not null)
+            {
+                db.AuditEntries.Add(AuditEntry.Record(AuditActions.ChatContinued, clock.GetUtcNow(), call.UserId, null, request.RequestId, true,
+                    JsonSerializer.Serialize(new Dictionary<string, object?>
+                    {
+                        ["conversation_id"] = call.ConversationId,
+                        ["message_id"] = message,
+                        ["call_id"] = call.CallId,
+                        ["outcome"] = ChatTools.StatusName(call.Status),
+                    }),
+                    null));
+                await db.SaveChangesAsync(CancellationToken.None);
+
+                // Wakes the conversation's live stream on every instance.
+                await signals.PublishAsync(new SafeguardSignal("continued", request.RequestId, Safeguard.SafeguardViews.StatusName(request.Status)), CancellationToken.None);
+            }
+
             written++;
         }
 
@@ -77,12 +95,13 @@ public sealed class ToolCallContinuation(IWibotDbContext db, IChatClient chat, I
         _ => null,
     };
 
-    private async Task AnswerAsync(ToolCall call, string told, CancellationToken ct)
+    /// <summary>Stores the model's continuation; returns its message id (null when the conversation is gone).</summary>
+    private async Task<Guid?> AnswerAsync(ToolCall call, string told, CancellationToken ct)
     {
         var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == call.ConversationId, ct);
         if (conversation is null)
         {
-            return; // deleted meanwhile
+            return null; // deleted meanwhile
         }
 
         var mode = await db.Messages.AsNoTracking().Where(m => m.Id == call.MessageId).Select(m => (ChatMode?)m.Mode).FirstOrDefaultAsync(ct) ?? ChatMode.Flash;
@@ -111,8 +130,7 @@ public sealed class ToolCallContinuation(IWibotDbContext db, IChatClient chat, I
         }
         catch (DomainRuleViolationException quota) when (quota.Kind == RuleKind.QuotaExceeded)
         {
-            await StoreAsync(conversation, QuotaSpentText + told, mode, 0, now, ct);
-            return;
+            return await StoreAsync(conversation, QuotaSpentText + told, mode, 0, now, ct);
         }
 
         string text;
@@ -129,19 +147,21 @@ public sealed class ToolCallContinuation(IWibotDbContext db, IChatClient chat, I
         {
             // The model is unavailable: the outcome is still stored, uncommented, and nothing is charged.
             await ledger.ReleaseAsync(reservation, CancellationToken.None);
-            await StoreAsync(conversation, told, mode, 0, clock.GetUtcNow(), CancellationToken.None);
-            return;
+            return await StoreAsync(conversation, told, mode, 0, clock.GetUtcNow(), CancellationToken.None);
         }
 
         await using var transaction = await db.BeginTransactionAsync(CancellationToken.None);
-        await StoreAsync(conversation, text, mode, (int)Math.Min(tokens, int.MaxValue), clock.GetUtcNow(), CancellationToken.None);
+        var id = await StoreAsync(conversation, text, mode, (int)Math.Min(tokens, int.MaxValue), clock.GetUtcNow(), CancellationToken.None);
         await ledger.SettleAsync(reservation, tokens, CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
+        return id;
     }
 
-    private async Task StoreAsync(Conversation conversation, string text, ChatMode mode, int tokens, DateTimeOffset now, CancellationToken ct)
+    private async Task<Guid> StoreAsync(Conversation conversation, string text, ChatMode mode, int tokens, DateTimeOffset now, CancellationToken ct)
     {
-        db.Messages.Add(conversation.Answer(text, mode, tokens, 0, now));
+        var message = conversation.Answer(text, mode, tokens, 0, now);
+        db.Messages.Add(message);
         await db.SaveConversationAsync(c => c.RecordMessage(now), ct);
+        return message.Id;
     }
 }

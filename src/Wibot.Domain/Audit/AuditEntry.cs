@@ -78,6 +78,8 @@ public static class AuditActions
     public const string SafeguardRejected = "safeguard.rejected";
     public const string SafeguardExpired = "safeguard.expired";
     public const string SafeguardExecuted = "safeguard.executed";
+    public const string ChatToolCall = "chat.tool_call";
+    public const string ChatContinued = "chat.continued";
     public const string DocumentsIngested = "rag.ingested";
     public const string ToolServerRegistered = "admin.mcp_server.registered";
     public const string ToolServerUpdated = "admin.mcp_server.updated";

@@ -120,6 +120,23 @@ public sealed class ChatToolCallsTests(WibotFactory factory) : ChatTestBase(fact
         calls[0].Arguments.GetProperty("new_password").GetString().Should().Be("Provisoire-77");
         Factory.Model.Requests[^1].Messages.Should().Contain(m => m.Content.Contains("tool_result: Approuvé par tech.n3 et exécuté"));
         (await UsedTokensAsync(user.Id)).Should().Be(usedBefore + 320, "the continuation is charged to the chatting user");
+
+        // The audit chain, followed by the request id: proposed in a message, requested, approved, executed, continued.
+        var chain = await WithDbAsync(db => db.AuditEntries.AsNoTracking().Where(a => a.Target == requestId).OrderBy(a => a.Id).Select(a => new { a.Action, a.Details }).ToListAsync());
+        chain.Select(a => a.Action).Should().ContainInOrder("chat.tool_call", "safeguard.approved", "safeguard.executed", "chat.continued");
+        chain.Select(a => a.Action).Should().Contain("safeguard.requested");
+        using (var proposed = JsonDocument.Parse(chain.First(a => a.Action == "chat.tool_call").Details!))
+        {
+            proposed.RootElement.GetProperty("message_id").GetGuid().Should().Be(messages[1].GetProperty("message_id").GetGuid());
+            proposed.RootElement.GetProperty("conversation_id").GetGuid().Should().Be(conversationId);
+        }
+
+        using (var continued = JsonDocument.Parse(chain.Single(a => a.Action == "chat.continued").Details!))
+        {
+            continued.RootElement.GetProperty("message_id").GetGuid().Should().Be(messages[2].GetProperty("message_id").GetGuid());
+        }
+
+        chain.Should().NotContain(a => a.Details != null && a.Details.Contains("Provisoire-77"), "the secret never reaches the audit");
     }
 
     private static HttpRequestMessage StreamRequest(object body)
@@ -168,6 +185,56 @@ public sealed class ChatToolCallsTests(WibotFactory factory) : ChatTestBase(fact
         more.Should().NotContain(e => e.Event == "tool_result");
         more.Where(e => e.Event == "delta").Select(e => e.Data.GetProperty("text").GetString()).Last().Should().Contain(pending.GetProperty("request_id").GetString());
         more.Single(e => e.Event == "done").Data.GetProperty("tool_calls")[0].GetProperty("status").GetString().Should().Be("pending_approval");
+    }
+
+    [Fact]
+    public async Task TheConversationsLiveStream_TellsTheCallsNewStatus_AndBringsTheContinuation_ToItsOwnerOnly()
+    {
+        await RegisterServerAsync();
+        var (_, client) = await TechAsync("tech.live");
+        Factory.Model.Enqueue(new FakeBehavior.UseTool("mcp-ad__ad_reset_password", new { username = "jdupont", new_password = "Provisoire-91" }, null, 100, 10));
+        var body = await ReadJsonAsync(await ChatAsync(client, new { message = "Réinitialise le mot de passe de jdupont", mode = "flash" }));
+        var conversationId = body.GetProperty("conversation_id").GetGuid();
+        var requestId = body.GetProperty("tool_calls")[0].GetProperty("request_id").GetString()!;
+        var (_, stranger) = await TechAsync("tech.other");
+        await AssertProblemAsync(await stranger.GetAsync($"/webhook/wibot/conversations/{conversationId}/events"), 404);
+
+        using var live = await client.GetAsync($"/webhook/wibot/conversations/{conversationId}/events", HttpCompletionOption.ResponseHeadersRead);
+        live.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        using var reader = new StreamReader(await live.Content.ReadAsStreamAsync());
+        (await reader.ReadLineAsync()).Should().Be(": connected");
+
+        await CreateUserAsync("tech.n3live", level: AccreditationLevel.N3);
+        using var approver = ClientWithToken(await LoginAsync("tech.n3live"));
+        Factory.Model.Enqueue(new FakeBehavior.Reply("Mot de passe réinitialisé, jdupont devra le changer.", 150, 12));
+        (await approver.PostAsJsonAsync("/webhook/wibot/safeguard/approve", new { request_id = requestId })).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var seen = new List<(string Event, JsonElement Data)>();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        string? name = null;
+        while (!seen.Any(e => e.Event == "message"))
+        {
+            var line = await reader.ReadLineAsync(deadline.Token);
+            if (line is null)
+            {
+                break;
+            }
+
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null)
+            {
+                seen.Add((name, JsonDocument.Parse(line[6..]).RootElement.Clone()));
+            }
+        }
+
+        seen.Where(e => e.Event == "tool_call").Select(e => e.Data.GetProperty("status").GetString()).Should().Contain("succeeded");
+        seen.First(e => e.Event == "tool_call").Data.GetProperty("request_id").GetString().Should().Be(requestId);
+        var message = seen.Single(e => e.Event == "message").Data.GetProperty("message");
+        message.GetProperty("role").GetString().Should().Be("assistant");
+        message.GetProperty("content").GetString().Should().Contain("Mot de passe réinitialisé");
     }
 
     [Fact]

@@ -44,7 +44,22 @@ public sealed class GetMessagesHandler(IWibotDbContext db) : IQueryHandler<GetMe
         var calls = await db.ToolCalls.AsNoTracking().Where(c => c.ConversationId == query.ConversationId).OrderBy(c => c.CreatedAt).ToListAsync(cancellationToken);
         if (calls.Count > 0)
         {
-            var byMessage = calls.GroupBy(c => c.MessageId).ToDictionary(g => g.Key, g => (IReadOnlyList<Chat.ChatToolCallDto>)g.Select(c => Chat.ChatTools.ToDto(c)).ToList());
+            // A call still marked pending may have been decided a moment ago (the continuation settles it):
+            // its current status is the request's.
+            var pendingNumbers = calls.Where(c => c.Status == Domain.Tools.ToolCallStatus.PendingApproval && c.RequestNumber != null).Select(c => c.RequestNumber!.Value).ToList();
+            var decided = pendingNumbers.Count == 0
+                ? []
+                : await db.SafeguardRequests.AsNoTracking().Where(r => pendingNumbers.Contains(r.Id))
+                    .Select(r => new { r.Id, r.Status, r.ExpiresAt }).ToDictionaryAsync(r => r.Id, r => Domain.Safeguard.SafeguardRequest.EffectiveStatus(r.Status, r.ExpiresAt, DateTimeOffset.UtcNow), cancellationToken);
+            Chat.ChatToolCallDto Current(Domain.Tools.ToolCall c)
+            {
+                var dto = Chat.ChatTools.ToDto(c);
+                return c.RequestNumber is { } n && decided.TryGetValue(n, out var status) && status != Domain.Safeguard.SafeguardStatus.Pending
+                    ? dto with { Status = status == Domain.Safeguard.SafeguardStatus.Approved ? "running" : Safeguard.SafeguardViews.StatusName(status) }
+                    : dto;
+            }
+
+            var byMessage = calls.GroupBy(c => c.MessageId).ToDictionary(g => g.Key, g => (IReadOnlyList<Chat.ChatToolCallDto>)g.Select(Current).ToList());
             messages = messages.Select(m => byMessage.TryGetValue(m.MessageId, out var mine) ? m with { ToolCalls = mine } : m).ToList();
         }
 
