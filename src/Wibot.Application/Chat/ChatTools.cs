@@ -85,6 +85,20 @@ public sealed class ChatTools(IWibotDbContext db, SafeguardJournal journal, IToo
                 continue;
             }
 
+            string? invalid;
+            using (var parsed = JsonDocument.Parse(arguments))
+            {
+                invalid = ToolArguments.Problem(tool.InputSchema, parsed.RootElement);
+            }
+
+            if (invalid is not null)
+            {
+                var why = $"Arguments refusés, rien n'a été exécuté ni demandé : {invalid}";
+                made.Add(ToolCall.Refused(call.CallId, turn.ConversationId, turn.AnswerId, userId, server.Name, tool.Name, arguments, why, now));
+                results.Add(new FunctionResultContent(call.CallId, why));
+                continue;
+            }
+
             if (tool.Level == ToolLevel.L0)
             {
                 ToolCall ran;

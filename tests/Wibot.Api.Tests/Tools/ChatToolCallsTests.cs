@@ -238,6 +238,26 @@ public sealed class ChatToolCallsTests(WibotFactory factory) : ChatTestBase(fact
     }
 
     [Fact]
+    public async Task AModelAskingForAnUnknownTool_OrWithArgumentsOutsideTheSchema_IsTold_AndNothingRuns()
+    {
+        await RegisterServerAsync();
+        var (_, client) = await TechAsync("tech.bad");
+        Factory.Model.Enqueue(
+            new FakeBehavior.UseTool("mcp-ad__ad_format_disk", new { disk = "C:" }, null, 50, 5),
+            new FakeBehavior.UseTool("mcp-ad__ad_reset_password", new { username = "jdupont" }, null, 60, 5),
+            new FakeBehavior.Reply("Je ne peux pas faire cela ainsi.", 70, 8));
+
+        var body = await ReadJsonAsync(await ChatAsync(client, new { message = "Formate le disque puis réinitialise jdupont", mode = "flash" }));
+
+        body.GetProperty("response").GetString().Should().EndWith("Je ne peux pas faire cela ainsi.");
+        body.GetProperty("tool_calls").EnumerateArray().Select(c => c.GetProperty("status").GetString()).Should().Equal("denied", "denied");
+        Factory.Model.Requests[1].Messages.Should().Contain(m => m.Content.Contains("tool_result: L'outil « mcp-ad__ad_format_disk » n'existe pas"));
+        Factory.Model.Requests[2].Messages.Should().Contain(m => m.Content.Contains("tool_result: Arguments refusés") && m.Content.Contains("input schema"));
+        Factory.ToolServer.Calls.Should().BeEmpty();
+        (await WithDbAsync(db => db.SafeguardRequests.CountAsync())).Should().Be(0);
+    }
+
+    [Fact]
     public async Task ARejectedCall_IsNeverRun_AndTheModelIsToldWhoRejectedItAndWhy()
     {
         await RegisterServerAsync();

@@ -180,6 +180,13 @@ public sealed class GatewayTests(WibotFactory factory) : SafeguardTestBase(facto
         Text(foreign).Should().Contain("Unknown request");
         var unknownTool = await CallAsync(a, "mcp-ad__ad_format_disk", new { });
         unknownTool.IsError.Should().BeTrue();
+        var requestsBefore = await WithDbAsync(db => db.SafeguardRequests.CountAsync());
+        var missing = await CallAsync(a, "mcp-ad__ad_reset_password", new { username = "jdupont" });
+        missing.IsError.Should().BeTrue("new_password is required by the tool's input schema");
+        Text(missing).Should().Contain("input schema").And.Contain("Nothing was run or requested");
+        var wrongType = await CallAsync(a, "mcp-ad__glpi_close_ticket", new { ticket_id = "quatre", resolution = "ok" });
+        wrongType.IsError.Should().BeTrue();
+        (await WithDbAsync(db => db.SafeguardRequests.CountAsync())).Should().Be(requestsBefore, "no approver is asked to decide a call the server would refuse");
 
         using var anonymous = Factory.CreateClient();
         var refused = await anonymous.PostAsync("/mcp", JsonContent.Create(new { jsonrpc = "2.0", id = 1, method = "tools/list" }));

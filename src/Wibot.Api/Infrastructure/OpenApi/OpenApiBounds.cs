@@ -121,6 +121,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["ClassifyToolBody.level"] = ["L0", "L1", "L2", "L3", "L4"],
         ["ToolServerDto.status"] = ["ok", "unreachable"],
         ["origin"] = ["api", "chat", "gateway"],
+        ["ChatToolCallDto.status"] = ["running", "succeeded", "failed", "pending_approval", "rejected", "expired", "denied"],
         ["SafeguardExecutionDto.status"] = ["running", "succeeded", "failed", "denied"],
         ["status"] = ["pending", "approved", "rejected", "expired"],
         ["query:status"] = ["pending", "approved", "rejected", "expired", "all"],

@@ -97,9 +97,9 @@ public sealed class CallGatewayToolHandler(
             return new GatewayRefused($"The tool '{command.Name}' is disabled.");
         }
 
-        if (command.Arguments.ValueKind != JsonValueKind.Object)
+        if (ToolArguments.Problem(tool.InputSchema, command.Arguments) is { } invalid)
         {
-            return new GatewayRefused("The arguments must be a JSON object.");
+            return new GatewayRefused(invalid + " Nothing was run or requested.");
         }
 
         if (tool.Level == ToolLevel.L0)

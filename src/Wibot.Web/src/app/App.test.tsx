@@ -37,6 +37,23 @@ describe('application shell', () => {
     expect(localStorage.getItem('wibot.session')).toBeNull();
   });
 
+  it('routes /safeguard/APR-… to the Safeguard page, its menu entry current', async () => {
+    setSession({ token: 't', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user });
+    window.history.pushState(null, '', '/safeguard/APR-12');
+    try {
+      render(
+        <AppProviders client={createTestQueryClient()}>
+          <App />
+        </AppProviders>,
+      );
+      expect(await screen.findByRole('heading', { name: 'Safeguard — actions à valider' })).toBeTruthy();
+      const current = screen.getAllByRole('link', { name: /^Safeguard/ }).filter((link) => link.getAttribute('aria-current') === 'page');
+      expect(current.length).toBeGreaterThan(0);
+    } finally {
+      window.history.pushState(null, '', '/');
+    }
+  });
+
   it('forgets every cached answer when the user logs out (real providers)', () => {
     setSession({ token: 't', expiresAt: new Date(Date.now() + 3_600_000).toISOString(), user });
     const client = createTestQueryClient();

@@ -7,6 +7,7 @@ import { LoginPage } from '@/features/auth/components/LoginPage';
 import { SafeguardPage } from '@/features/safeguard/components/SafeguardPage';
 import { tokenKeys } from '@/features/tokens/api/tokens';
 import { analyticsKeys } from '@/features/analytics/api/analytics';
+import { parseSafeguardRequestPath } from '@/lib/paths';
 import { useSession } from '@/lib/useSession';
 import { ChatRoute } from './ChatRoute';
 import { Layout } from './Layout';
@@ -53,10 +54,11 @@ export function App() {
   const forbidden = <Message title="Accès réservé aux administrateurs" />;
   let content;
   const conversationMatch = /^\/c\/([^/]+)\/?$/.exec(path);
+  const safeguardRequestId = parseSafeguardRequestPath(path);
   if (path === '/' || path === '/login' || conversationMatch) {
     content = <ChatRoute conversationId={conversationMatch ? decodeURIComponent(conversationMatch[1] ?? '') : null} />;
-  } else if (path === '/safeguard') {
-    content = <SafeguardPage />;
+  } else if (path === '/safeguard' || safeguardRequestId) {
+    content = <SafeguardPage requestId={safeguardRequestId} />;
   } else if (path === '/admin') {
     content = isAdmin ? <AdminUsersRoute /> : forbidden;
   } else if (path === '/documents') {
@@ -72,7 +74,7 @@ export function App() {
   return (
     <Layout user={session.user} path={path}>
       {/* One boundary per page (reset by navigating): a failed lazy chunk or a render error keeps the menu usable. */}
-      <ErrorBoundary key={conversationMatch || path === '/' || path === '/login' ? 'chat' : path} scope="page">
+      <ErrorBoundary key={conversationMatch || path === '/' || path === '/login' ? 'chat' : safeguardRequestId ? '/safeguard' : path} scope="page">
         <Suspense fallback={<Spinner />}>{content}</Suspense>
       </ErrorBoundary>
     </Layout>

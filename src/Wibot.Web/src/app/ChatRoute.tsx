@@ -36,6 +36,7 @@ export function ChatRoute({ conversationId }: { conversationId: string | null })
           void queryClient.invalidateQueries({ queryKey: tokenKeys.all });
         }}
         onConversationCreated={(id) => navigate(`/c/${encodeURIComponent(id)}`, { replace: true })}
+        onOpenLink={(path) => navigate(path)}
       />
     </div>
   );

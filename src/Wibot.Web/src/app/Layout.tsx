@@ -17,7 +17,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { to: '/', label: 'Discussion', match: (p) => p === '/' || p.startsWith('/c/') },
-  { to: '/safeguard', label: 'Safeguard', match: (p) => p === '/safeguard' },
+  { to: '/safeguard', label: 'Safeguard', match: (p) => p === '/safeguard' || p.startsWith('/safeguard/') },
   { to: '/admin', label: 'Utilisateurs', adminOnly: true, match: (p) => p === '/admin' },
   { to: '/documents', label: 'Documents', adminOnly: true, match: (p) => p === '/documents' },
   { to: '/tools', label: 'Outils', adminOnly: true, match: (p) => p === '/tools' },

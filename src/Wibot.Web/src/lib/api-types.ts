@@ -740,7 +740,7 @@ export interface components {
             call_id?: string | null;
             tool?: string | null;
             /** @enum {string|null} */
-            status?: "pending" | "approved" | "rejected" | "expired" | null;
+            status?: "running" | "succeeded" | "failed" | "pending_approval" | "rejected" | "expired" | "denied" | null;
             request_id?: string | null;
         };
         ChatTurnResponse: {

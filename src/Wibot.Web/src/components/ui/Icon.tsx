@@ -9,6 +9,7 @@ const PATHS = {
   lock: 'M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4',
   stop: 'M6 6h12v12H6z',
   retry: 'M3 12a9 9 0 1 0 3-6.7L3 8M3 3v5h5',
+  tool: 'M14.7 6.3a1 1 0 0 0 0 1.4l1.6 1.6a1 1 0 0 0 1.4 0l3.8-3.8a6 6 0 0 1-7.9 7.9l-6.9 6.9a2.1 2.1 0 0 1-3-3l6.9-6.9a6 6 0 0 1 7.9-7.9l-3.8 3.8z',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -36,6 +36,40 @@ describe('sendChat', () => {
     expect(JSON.parse(init.body as string)).toEqual({ message: 'Salut', mode: 'code' });
   });
 
+  it('hands over tool calls and their results in stream order, and the tool calls of done', async () => {
+    fetchMock.mockResolvedValue(
+      sseResponse(
+        [
+          'event: delta\ndata: {"text":"Je regarde."}\n\n',
+          'event: tool_call\ndata: {"call_id":"t1","server":"mcp-ad","tool":"user_info","arguments":{"user":"jdupont"},"level":"L0","status":"running"}\n\n',
+          'event: tool_result\ndata: {"call_id":"t1","status":"succeeded","content":"Compte actif"}\n\n',
+          'event: tool_call\ndata: {"call_id":"t2","server":"mcp-ad","tool":"reset_password","arguments":{"user":"jdupont","password":"***"},"level":"L3","status":"pending_approval","request_id":"APR-12","expires_at":"2026-12-02T14:32:00Z"}\n\n',
+          'event: done\ndata: {"tokens_used":9,"tool_calls":[{"call_id":"t1","tool":"mcp-ad__user_info","status":"succeeded","request_id":null},{"call_id":"t2","tool":"mcp-ad__reset_password","status":"pending_approval","request_id":"APR-12"}]}\n\n',
+        ].join(''),
+      ),
+    );
+    const { calls, handlers } = recorder();
+    let done: unknown = null;
+    await sendChat({ message: 'x', mode: 'flash' }, {
+      ...handlers,
+      onToolCall: (c) => calls.push(`call:${c.call_id}:${c.status}:${c.request_id ?? '-'}`),
+      onToolResult: (r) => calls.push(`result:${r.call_id}:${r.status}:${r.content}`),
+      onDone: (d) => {
+        done = d;
+        handlers.onDone(d);
+      },
+    });
+    expect(calls).toEqual(['delta:Je regarde.', 'call:t1:running:-', 'result:t1:succeeded:Compte actif', 'call:t2:pending_approval:APR-12', 'done:9']);
+    expect(done).toMatchObject({ tool_calls: [{ call_id: 't1' }, { call_id: 't2', request_id: 'APR-12' }] });
+  });
+
+  it('ignores tool events when no handler wants them', async () => {
+    fetchMock.mockResolvedValue(sseResponse('event: tool_call\ndata: {"call_id":"t1","status":"running"}\n\nevent: tool_result\ndata: {"call_id":"t1"}\n\nevent: done\ndata: {}\n\n'));
+    const { calls, handlers } = recorder();
+    await sendChat({ message: 'x', mode: 'flash' }, handlers);
+    expect(calls).toEqual(['done:undefined']);
+  });
+
   it('sends multipart/form-data when a file is attached', async () => {
     fetchMock.mockResolvedValue(sseResponse('event: done\ndata: {}\n\n'));
     const file = new File(['ERROR x'], 'incident.log', { type: 'text/plain' });

@@ -3,6 +3,7 @@ import { ApiError, apiFetch, apiRequest } from '@/lib/api-client';
 import type { ChatResponse, ChatSource, MessageDto, MessagesResponse } from '@/lib/schemas';
 import { formatDate } from '@/lib/format';
 import { readSseStream } from '@/lib/sse';
+import { hasPendingApproval, type ToolCallEvent, type ToolCallSummary, type ToolResultEvent } from './tool-calls';
 
 export type ChatMode = 'flash' | 'code' | 'redaction';
 
@@ -35,16 +36,22 @@ export const chatKeys = {
 /** How long a conversation's history is fresh: another tab or client may add to it. */
 export const MESSAGES_STALE_MS = 15_000;
 
+/** While a tool call of the conversation awaits approval, its history is read this often. */
+export const PENDING_POLL_MS = 5_000;
+
 /**
  * The history of one conversation. This client's chat writes finished exchanges into the cache;
  * other tabs or clients are seen on the next read (stale after 15 s, refetched on focus while no
- * answer streams: the chat panel turns focus refetching off meanwhile).
+ * answer streams: the chat panel turns focus refetching off meanwhile). While a tool call awaits a
+ * Safeguard approval, it is read every 5 s: the decision changes the call's status and the server
+ * stores the answer's continuation as a new message.
  */
 export const messagesQueryOptions = (conversationId: string) =>
   queryOptions({
     queryKey: chatKeys.messages(conversationId),
     queryFn: ({ signal }) => getMessages(conversationId, signal),
     staleTime: MESSAGES_STALE_MS,
+    refetchInterval: (query) => (hasPendingApproval(query.state.data?.messages) ? PENDING_POLL_MS : false),
   });
 
 /**
@@ -71,11 +78,22 @@ export interface ChatRequest {
   file?: File | null;
 }
 
+/** The `done` event: the tokens of the turn and a summary of its tool calls. */
+export interface ChatDone {
+  tokens_used?: number;
+  tokens_remaining?: number;
+  tool_calls?: ToolCallSummary[] | null;
+}
+
 export interface ChatStreamHandlers {
   onMeta: (meta: { conversation_id: string; message_id?: string }) => void;
   onDelta: (text: string) => void;
   onSources: (sources: ChatSource[]) => void;
-  onDone: (done: { tokens_used?: number; tokens_remaining?: number }) => void;
+  onDone: (done: ChatDone) => void;
+  /** A tool call the model asked for (`running`, or `pending_approval` with its Safeguard request). */
+  onToolCall?: (call: ToolCallEvent) => void;
+  /** What a call that ran gave (matched to its call by `call_id`). */
+  onToolResult?: (result: ToolResultEvent) => void;
 }
 
 function parseJson<T>(data: string): T | null {
@@ -118,7 +136,7 @@ export async function sendChat(request: ChatRequest, handlers: ChatStreamHandler
     if (answer.conversation_id) handlers.onMeta({ conversation_id: answer.conversation_id, message_id: answer.message_id });
     handlers.onDelta(answer.response ?? '');
     handlers.onSources(answer.sources ?? []);
-    handlers.onDone({ tokens_used: answer.tokens_used, tokens_remaining: answer.tokens_remaining });
+    handlers.onDone({ tokens_used: answer.tokens_used, tokens_remaining: answer.tokens_remaining, tool_calls: answer.tool_calls });
     return;
   }
 
@@ -142,9 +160,19 @@ export async function sendChat(request: ChatRequest, handlers: ChatStreamHandler
         handlers.onSources(Array.isArray(sources) ? sources : (sources?.sources ?? []));
         break;
       }
+      case 'tool_call': {
+        const call = parseJson<ToolCallEvent>(event.data);
+        if (call?.call_id) handlers.onToolCall?.(call);
+        break;
+      }
+      case 'tool_result': {
+        const result = parseJson<ToolResultEvent>(event.data);
+        if (result?.call_id) handlers.onToolResult?.(result);
+        break;
+      }
       case 'done': {
         outcome.finished = true;
-        handlers.onDone(parseJson<{ tokens_used?: number; tokens_remaining?: number }>(event.data) ?? {});
+        handlers.onDone(parseJson<ChatDone>(event.data) ?? {});
         break;
       }
       case 'error': {

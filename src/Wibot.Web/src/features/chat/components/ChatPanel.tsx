@@ -17,10 +17,12 @@ interface ChatPanelProps {
   onAnswerSettled?: () => void;
   /** The caller's monthly quota, for the banner shown when it is spent. */
   quota?: QuotaState | null;
+  /** Follows an in-app link of a message (a tool call's Safeguard request) without reloading the page. */
+  onOpenLink?: (path: string) => void;
 }
 
 /** One conversation: its messages, the answer streaming into it, and the input under them. */
-export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettled, quota }: ChatPanelProps) {
+export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettled, quota, onOpenLink }: ChatPanelProps) {
   const session = useChatSession({ conversationId, onConversationCreated, onAnswerSettled, quota });
   const { messages, loading, sending } = session;
   const drop = useFileDrop({ disabled: sending, onDrop: session.dropFiles });
@@ -51,7 +53,12 @@ export function ChatPanel({ conversationId, onConversationCreated, onAnswerSettl
           </Stack>
         )}
         {messages.map((message) => (
-          <MessageView key={message.id} message={message} onRetry={message.failed && !sending ? () => session.retry(message.id) : undefined} />
+          <MessageView
+            key={message.id}
+            message={message}
+            onRetry={message.failed && !sending ? () => session.retry(message.id) : undefined}
+            onOpenLink={onOpenLink}
+          />
         ))}
       </div>
 

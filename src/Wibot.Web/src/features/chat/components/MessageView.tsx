@@ -3,6 +3,8 @@ import { Markdown } from '@/components/ui/Markdown';
 import { Icon } from '@/components/ui/Icon';
 import { formatDateTime } from '@/lib/format';
 import type { ChatSource } from '@/lib/schemas';
+import type { UiToolCall } from '../api/tool-calls';
+import { ToolCallCard } from './ToolCallCard';
 
 export interface UiMessage {
   id: string;
@@ -22,6 +24,8 @@ export interface UiMessage {
   serverId?: string | null;
   /** Local questions: the local id of their answer. */
   answerId?: string | null;
+  /** Answers: the tools the model called, in order. */
+  toolCalls?: UiToolCall[];
 }
 
 const MODE_LABELS: Record<string, string> = { flash: 'Flash', code: 'Code', redaction: 'Rédaction' };
@@ -48,7 +52,14 @@ function Sources({ sources }: { sources: ChatSource[] }) {
   );
 }
 
-export function MessageView({ message, onRetry }: { message: UiMessage; onRetry?: () => void }) {
+interface MessageViewProps {
+  message: UiMessage;
+  onRetry?: () => void;
+  /** Follows an in-app link (a tool call's Safeguard request) without reloading the page. */
+  onOpenLink?: (path: string) => void;
+}
+
+export function MessageView({ message, onRetry, onOpenLink }: MessageViewProps) {
   const isUser = message.role === 'user';
   return (
     <article
@@ -89,6 +100,13 @@ export function MessageView({ message, onRetry }: { message: UiMessage; onRetry?
           </p>
         ) : null}
       </div>
+      {!isUser && message.toolCalls && message.toolCalls.length > 0 && (
+        <div className="msg__tools" data-testid="tool-calls">
+          {message.toolCalls.map((call) => (
+            <ToolCallCard key={call.callId} call={call} onOpenLink={onOpenLink} />
+          ))}
+        </div>
+      )}
       {message.stopped && (
         <p className="msg__note" data-testid="answer-stopped">
           <Icon name="stop" size={12} /> Génération arrêtée.

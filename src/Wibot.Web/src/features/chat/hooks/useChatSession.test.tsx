@@ -94,6 +94,25 @@ describe('useChatSession', () => {
     ]);
   });
 
+  it('keeps the tool calls of an answer answered as plain JSON (from its tool_calls), and caches them', async () => {
+    chat = () =>
+      jsonResponse(200, {
+        success: true,
+        response: 'La demande APR-3 attend une approbation.',
+        conversation_id: CONV,
+        message_id: 'm-1',
+        tokens_used: 4,
+        tool_calls: [{ call_id: 't1', tool: 'mcp-vm__restart', status: 'pending_approval', request_id: 'APR-3' }],
+      });
+    const { result, client } = setup();
+    await ask(result, 'Redémarre la VM');
+    expect(result.current.messages[1]?.toolCalls).toMatchObject([{ callId: 't1', server: 'mcp-vm', tool: 'restart', status: 'pending_approval', requestId: 'APR-3' }]);
+    expect(result.current.status).toBe("Réponse terminée. Une action attend l'approbation d'un autre technicien.");
+    const cached = client.getQueryData<MessagesResponse>(chatKeys.messages(CONV));
+    expect(cached?.messages?.[1]?.tool_calls).toEqual([{ call_id: 't1', tool: 'mcp-vm__restart', status: 'pending_approval', request_id: 'APR-3' }]);
+    expect(cached?.messages?.[0]).not.toHaveProperty('tool_calls');
+  });
+
   it('does not send an empty question', () => {
     const { result } = setup();
     act(() => result.current.setText('   '));

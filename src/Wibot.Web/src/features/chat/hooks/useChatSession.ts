@@ -9,6 +9,16 @@ import type { MessageDto } from '@/lib/schemas';
 import { checkAttachment } from '../api/attachments';
 import { appendExchange, chatKeys, isRetryableChatError, messagesQueryOptions, quotaRefusal, sendChat, type ChatMode } from '../api/chat';
 import { mergeThread } from '../api/thread';
+import {
+  fromStoredToolCalls,
+  fromToolCallEvent,
+  toToolCallSummary,
+  withStreamedDetails,
+  withToolCall,
+  withToolResult,
+  withToolSummaries,
+  type UiToolCall,
+} from '../api/tool-calls';
 import type { UiMessage } from '../components/MessageView';
 
 export interface QuotaState {
@@ -55,6 +65,7 @@ function fromDto(dto: MessageDto, index: number): UiMessage {
     createdAt: dto.created_at,
     attachmentName: dto.has_attachment ? (dto.attachment_name ?? 'pièce jointe') : null,
     tokensUsed: dto.tokens_used,
+    ...(dto.tool_calls?.length ? { toolCalls: fromStoredToolCalls(dto.tool_calls) } : {}),
   };
 }
 
@@ -68,6 +79,8 @@ function toDto(message: UiMessage): MessageDto {
     created_at: message.createdAt ?? new Date().toISOString(),
     has_attachment: Boolean(message.attachmentName),
     attachment_name: message.attachmentName ?? null,
+    // The generated type predates the tool call statuses (running, pending_approval…): same shape, wider status.
+    ...(message.toolCalls?.length ? { tool_calls: message.toolCalls.map(toToolCallSummary) as MessageDto['tool_calls'] } : {}),
   };
 }
 
@@ -89,8 +102,15 @@ function chatErrorMessage(error: unknown): string {
 export function useChatSession({ conversationId, onConversationCreated, onAnswerSettled, quota }: ChatSessionOptions) {
   const queryClient = useQueryClient();
   const [sending, setSending] = useState(false);
-  // Another tab's messages are read on focus, but not while an answer streams into this one.
-  const history = useQuery({ ...messagesQueryOptions(conversationId ?? ''), enabled: conversationId !== null, refetchOnWindowFocus: !sending });
+  // Another tab's messages are read on focus, and polled while a tool call awaits approval, but not
+  // while an answer streams into this one.
+  const historyOptions = messagesQueryOptions(conversationId ?? '');
+  const history = useQuery({
+    ...historyOptions,
+    enabled: conversationId !== null,
+    refetchOnWindowFocus: !sending,
+    refetchInterval: sending ? false : historyOptions.refetchInterval,
+  });
   const [thread, setThread] = useState<LocalThread>(EMPTY_THREAD);
   const [shownId, setShownId] = useState(conversationId);
   const [modeChoice, setModeChoice] = useState<ChatMode | null>(null);
@@ -130,7 +150,20 @@ export function useChatSession({ conversationId, onConversationCreated, onAnswer
 
   useEffect(() => () => abortRef.current?.abort(), []);
 
-  const historyMessages = useMemo(() => (history.data?.messages ?? []).map(fromDto), [history.data]);
+  // What this panel saw of the tool calls it streamed (level, arguments, result…): the stored
+  // messages only say each call's current status.
+  const streamedCalls = useMemo(
+    () => new Map(thread.messages.flatMap((m) => m.toolCalls ?? []).map((call): [string, UiToolCall] => [call.callId, call])),
+    [thread.messages],
+  );
+  const historyMessages = useMemo(
+    () =>
+      (history.data?.messages ?? []).map((dto, index) => {
+        const message = fromDto(dto, index);
+        return message.toolCalls ? { ...message, toolCalls: withStreamedDetails(message.toolCalls, streamedCalls) } : message;
+      }),
+    [history.data, streamedCalls],
+  );
   const messages = useMemo(() => mergeThread(historyMessages, thread.messages), [historyMessages, thread.messages]);
   const lastMode = [...historyMessages].reverse().find((m) => isChatMode(m.mode))?.mode;
   const mode: ChatMode = modeChoice ?? (isChatMode(lastMode) ? lastMode : 'flash');
@@ -192,7 +225,7 @@ export function useChatSession({ conversationId, onConversationCreated, onAnswer
     stoppedRef.current = false;
     let createdId: string | null = null;
     // What the stream delivered, kept here too: state updaters run later, at render time.
-    const streamed = { content: '', tokensUsed: null as number | null, done: false, serverId: null as string | null };
+    const streamed = { content: '', tokensUsed: null as number | null, done: false, serverId: null as string | null, toolCalls: [] as UiToolCall[] };
 
     try {
       await sendChat(
@@ -215,11 +248,29 @@ export function useChatSession({ conversationId, onConversationCreated, onAnswer
             update((m) => ({ ...m, content: m.content + delta }));
           },
           onSources: (sources) => update((m) => ({ ...m, sources })),
+          onToolCall: (event) => {
+            const call = fromToolCallEvent(event);
+            streamed.toolCalls = withToolCall(streamed.toolCalls, call);
+            update((m) => ({ ...m, toolCalls: withToolCall(m.toolCalls, call) }));
+          },
+          onToolResult: (result) => {
+            streamed.toolCalls = withToolResult(streamed.toolCalls, result);
+            update((m) => ({ ...m, toolCalls: withToolResult(m.toolCalls, result) }));
+          },
           onDone: (done) => {
             streamed.done = true;
             streamed.tokensUsed = done.tokens_used ?? null;
-            update((m) => ({ ...m, streaming: false, tokensUsed: done.tokens_used ?? null, createdAt: new Date().toISOString() }));
-            setStatus('Réponse terminée.');
+            const summaries = done.tool_calls?.length ? done.tool_calls : null;
+            if (summaries) streamed.toolCalls = withToolSummaries(streamed.toolCalls, summaries);
+            update((m) => ({
+              ...m,
+              streaming: false,
+              tokensUsed: done.tokens_used ?? null,
+              createdAt: new Date().toISOString(),
+              ...(summaries ? { toolCalls: withToolSummaries(m.toolCalls, summaries) } : {}),
+            }));
+            const awaiting = streamed.toolCalls.some((c) => c.status === 'pending_approval');
+            setStatus(awaiting ? "Réponse terminée. Une action attend l'approbation d'un autre technicien." : 'Réponse terminée.');
           },
         },
         controller.signal,
@@ -259,7 +310,14 @@ export function useChatSession({ conversationId, onConversationCreated, onAnswer
         // The finished exchange goes into the cached history; anything else means the server's
         // copy differs from what is shown (a stored question, a partial answer): reload next visit.
         if (streamed.done) {
-          const answer: UiMessage = { ...assistant, serverId: streamed.serverId, content: streamed.content, tokensUsed: streamed.tokensUsed, streaming: false };
+          const answer: UiMessage = {
+            ...assistant,
+            serverId: streamed.serverId,
+            content: streamed.content,
+            tokensUsed: streamed.tokensUsed,
+            streaming: false,
+            ...(streamed.toolCalls.length ? { toolCalls: streamed.toolCalls } : {}),
+          };
           appendExchange(queryClient, target, [toDto(userMessage), toDto(answer)]);
         }
         else void queryClient.invalidateQueries({ queryKey: chatKeys.messages(target), refetchType: 'none' });

@@ -56,12 +56,24 @@ export const safeguardKeys = {
   all: ['safeguard'] as const,
   lists: () => [...safeguardKeys.all, 'requests'] as const,
   list: (status: StatusFilter) => [...safeguardKeys.lists(), status] as const,
+  request: (requestId: string) => [...safeguardKeys.all, 'request', requestId] as const,
 };
 
 export async function listRequests(status: StatusFilter, signal?: AbortSignal): Promise<SafeguardRequest[]> {
   const answer = await apiFetch<SafeguardRequestsResponse>('/webhook/wibot/safeguard/requests', { query: { status }, signal });
   return answer?.requests ?? [];
 }
+
+export function getRequest(requestId: string, signal?: AbortSignal): Promise<SafeguardRequestResponse> {
+  return apiFetch<SafeguardRequestResponse>(`/webhook/wibot/safeguard/requests/${encodeURIComponent(requestId)}`, { signal });
+}
+
+/** One request, read on its own (a link to it: it may be decided, out of the pending list). */
+export const safeguardRequestQueryOptions = (requestId: string) =>
+  queryOptions({
+    queryKey: safeguardKeys.request(requestId),
+    queryFn: ({ signal }) => getRequest(requestId, signal),
+  });
 
 export function approveRequest(body: SafeguardDecisionBody): Promise<SafeguardRequestResponse> {
   return apiFetch<SafeguardRequestResponse>('/webhook/wibot/safeguard/approve', { method: 'POST', body });

@@ -25,6 +25,7 @@ describe('SafeguardPage', () => {
   let queue: (typeof pending)[];
   let all: (typeof pending)[];
   let failList: boolean;
+  let single: Record<string, typeof pending & { decided_by?: string }>;
   beforeEach(() => {
     installMemoryStorage();
     setSession({
@@ -35,9 +36,15 @@ describe('SafeguardPage', () => {
     queue = [pending];
     all = [];
     failList = false;
+    single = {};
     vi.stubGlobal(
       'fetch',
       vi.fn((url: string) => {
+        const one = /\/safeguard\/requests\/([^/?]+)$/.exec(url);
+        if (one) {
+          const found = single[decodeURIComponent(one[1] ?? '')];
+          return Promise.resolve(found ? jsonResponse(200, { success: true, ...found }) : jsonResponse(404, { title: 'Not Found', status: 404 }));
+        }
         // No event stream on this "server": the page falls back to polling.
         if (url.endsWith('/safeguard/events')) return Promise.resolve(jsonResponse(404, { title: 'Not Found', status: 404 }));
         if (url.endsWith('/safeguard/approve')) {
@@ -125,6 +132,34 @@ describe('SafeguardPage', () => {
     expect(within(older).queryByTestId('execution-status')).toBeNull();
     expect(older.textContent).not.toContain(' · ');
     expect(within(screen.getByTestId('request-detail')).getByTestId('execution-status').textContent).toBe('Réussie');
+  });
+
+  it('opens the request of a link (/safeguard/APR-…) instead of the first one', async () => {
+    queue = [pending, other];
+    renderWithProviders(<SafeguardPage requestId="APR-008" />);
+    await waitFor(() => expect(screen.getByTestId('request-detail').getAttribute('data-request-id')).toBe('APR-008'));
+    expect(screen.getByRole('button', { name: /APR-008/ }).getAttribute('aria-current')).toBe('true');
+  });
+
+  it('reads a linked request that is no longer pending on its own and shows how it ended', async () => {
+    const decided = { ...pending, request_id: 'APR-005', status: 'approved', decided_by: 'tech4' };
+    single = { 'APR-005': decided };
+    all = [decided];
+    renderWithProviders(<SafeguardPage requestId="APR-005" />);
+    const detail = await screen.findByTestId('request-detail');
+    expect(detail.getAttribute('data-request-id')).toBe('APR-005');
+    expect((await screen.findByTestId('request-gone')).textContent).toContain('Cette demande a été traitée (approuvée).');
+    const approve = within(detail).queryByRole('button', { name: 'Approuver' });
+    expect(approve === null || approve.hasAttribute('disabled')).toBe(true);
+    expect(within(detail).getAllByText('Approuvée').length).toBeGreaterThan(0);
+    // The pending request is listed, not selected in its place.
+    expect(screen.getByRole('button', { name: /APR-007/ }).getAttribute('aria-current')).toBeNull();
+  });
+
+  it('says so when a linked request does not exist', async () => {
+    renderWithProviders(<SafeguardPage requestId="APR-999" />);
+    expect((await screen.findByTestId('safeguard-linked-error')).textContent).toContain('La demande APR-999 est introuvable.');
+    expect(screen.queryByTestId('request-detail')).toBeNull();
   });
 
   it('shows a failed list as an error with a retry, without a spinner', async () => {

@@ -3,10 +3,11 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Alert } from '@/components/ui/Alert';
 import { Spinner } from '@/components/ui/Spinner';
+import { describeError } from '@/lib/errors';
 import { formatCountdown, formatDateTime } from '@/lib/format';
 import type { SafeguardRequest } from '@/lib/schemas';
 import { useSession } from '@/lib/useSession';
-import { HISTORY_FILTERS, ORIGIN_SHORT_LABELS, safeguardRequestsQueryOptions, type StatusFilter } from '../api/safeguard';
+import { HISTORY_FILTERS, ORIGIN_SHORT_LABELS, safeguardRequestQueryOptions, safeguardRequestsQueryOptions, type StatusFilter } from '../api/safeguard';
 import { ExecutionBadge, LevelBadge, StatusBadge } from './RequestBadges';
 import { RequestDetail } from './RequestDetail';
 import { useSafeguardRequests } from './useSafeguardRequests';
@@ -37,11 +38,16 @@ function goneNoticeFor(status: string | null | undefined): string {
   return label ? `Cette demande a été traitée (${label}).` : "Cette demande n'est plus en attente.";
 }
 
-export function SafeguardPage() {
+/**
+ * The Safeguard queue and history. `requestId` (the page opened as /safeguard/APR-…, e.g. from a tool
+ * call in the chat): that request is selected, and read on its own when the list does not hold it.
+ */
+export function SafeguardPage({ requestId = null }: { requestId?: string | null }) {
   const session = useSession();
   const [tab, setTab] = useState<Tab>('pending');
   const [historyFilter, setHistoryFilter] = useState<StatusFilter>('all');
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(requestId);
+  const [linkedId, setLinkedId] = useState<string | null>(requestId);
   // The last known detail of the selected request: it stays shown when the request leaves the list.
   const [pinned, setPinned] = useState<SafeguardRequest | null>(null);
   // What this page learnt about requests decided here (the decision's answer).
@@ -51,12 +57,31 @@ export function SafeguardPage() {
   const { requests, unavailable, error, live, updatedAt, reload, retrying } = useSafeguardRequests(status);
   const now = useNow(1000);
 
+  // Another request's link was followed while the page is shown: it becomes the selection.
+  if (requestId !== linkedId) {
+    setLinkedId(requestId);
+    if (requestId) {
+      setTab('pending');
+      setSelectedId(requestId);
+      setPinned(null);
+    }
+  }
+
   // The selection is explicit and never moves by itself: the first request is picked only when
   // nothing was picked yet (a request that leaves the list stays selected, see `gone`).
   const firstId = requests?.[0]?.request_id ?? null;
   if (selectedId === null && pinned === null && firstId !== null) setSelectedId(firstId);
   const inList = selectedId === null ? null : (requests?.find((r) => r.request_id === selectedId) ?? null);
   if (inList && inList !== pinned) setPinned(inList);
+  // The linked request is not in the list (decided, expired, or listed under another tab): read it alone.
+  const linkedMissing = linkedId !== null && selectedId === linkedId && requests !== null && inList === null && pinned?.request_id !== linkedId;
+  const linked = useQuery({ ...safeguardRequestQueryOptions(linkedId ?? ''), enabled: linkedMissing });
+  if (linkedMissing && linked.data) {
+    setSelectedId(linked.data.request_id ?? linkedId);
+    setPinned(linked.data);
+  }
+  const linkedError =
+    linkedMissing && linked.isError ? describeError(linked.error, { 404: `La demande ${linkedId} est introuvable.` }) : null;
   const goneId = selectedId !== null && requests !== null && inList === null && pinned?.request_id === selectedId ? selectedId : null;
   const gone = goneId !== null;
   // The outcome of a request that left the list: this page's own decision, else the history.
@@ -178,6 +203,11 @@ export function SafeguardPage() {
             <Alert tone="success" onDismiss={() => setNotice(null)}>
               {notice}
             </Alert>
+          </Stack>
+        )}
+        {linkedError && (
+          <Stack mt="sm" data-testid="safeguard-linked-error">
+            <Alert>{linkedError}</Alert>
           </Stack>
         )}
         {error && (
