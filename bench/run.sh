@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # WIBOT benchmarks: prints markdown tables of figures (not a test; see bench/Wibot.Bench/Program.cs).
-# Usage: bench/run.sh [--quick] [--skip-rag-scale] [--only=reads,chat,chatteam,stream,streams1000,safeguard,scaleout,rag,ragscale]
+# Usage: bench/run.sh [--quick] [--skip-rag-scale] [--only=reads,chat,chatteam,stream,streams1000,safeguard,tools,scaleout,rag,ragscale]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh

@@ -15,7 +15,7 @@ namespace Wibot.Bench;
 /// <summary>
 /// WIBOT's benchmarks: starts PostgreSQL, the API (Release) and a 0 ms fake model, seeds data, measures
 /// every route family with wrk at concurrency 1, 16 and 64, and prints markdown tables. Not a test.
-/// Usage: bench/run.sh [--quick] [--skip-rag-scale] [--only=reads,chat,chatteam,stream,streams1000,safeguard,scaleout,rag,ragscale]
+/// Usage: bench/run.sh [--quick] [--skip-rag-scale] [--only=reads,chat,chatteam,stream,streams1000,safeguard,tools,scaleout,rag,ragscale]
 /// </summary>
 internal static partial class Program
 {
@@ -25,7 +25,7 @@ internal static partial class Program
     public static async Task<int> Main(string[] args)
     {
         _quick = args.Contains("--quick");
-        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?[7..].Split(',') ?? ["reads", "chat", "chatteam", "stream", "streams1000", "safeguard", "scaleout", "rag", "ragscale"];
+        var only = args.FirstOrDefault(a => a.StartsWith("--only=", StringComparison.Ordinal))?[7..].Split(',') ?? ["reads", "chat", "chatteam", "stream", "streams1000", "safeguard", "tools", "scaleout", "rag", "ragscale"];
         if (args.Contains("--skip-rag-scale"))
         {
             only = only.Where(o => o != "ragscale").ToArray();
@@ -85,6 +85,11 @@ internal static partial class Program
             if (only.Contains("safeguard"))
             {
                 report.AppendLine(await SafeguardAsync(http, baseUrl, admin, api));
+            }
+
+            if (only.Contains("tools"))
+            {
+                report.AppendLine(await ToolsAsync(http, model, seed));
             }
 
             if (only.Contains("scaleout"))
@@ -431,6 +436,122 @@ internal static partial class Program
         var delays = ids.Select(id => Stopwatch.GetElapsedTime(decided[id], answered[id]).TotalMilliseconds).ToList();
         var sb = new StringBuilder("## Safeguard\n\n");
         sb.AppendLine(CultureInfo.InvariantCulture, $"200 tool servers long-polling at once while technicians decide: {ok}/200 answered; time from the decision's response to the long poll's answer: median **{Pct(delays, 50):F1} ms**, p99 {Pct(delays, 99):F1} ms (negative: the poll answered before the approver read its own response).").AppendLine();
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Tools: the time from an approval's answer to the approved call reaching the tool server (the
+    /// runner woken by NOTIFY, the claim, the re-checks, the MCP call); what an L0 tool round adds to a
+    /// chat turn; the gateway's overhead on an L0 call at concurrency 16, against the same SDK client
+    /// calling the tool server directly.
+    /// </summary>
+    private static async Task<string> ToolsAsync(HttpClient http, FakeModelServer model, Seed seed)
+    {
+        await using var tools = new Wibot.Api.Tests.Fakes.FakeToolServer();
+        await tools.StartAsync();
+        var server = await (await http.PostAsJsonAsync("/webhook/wibot/admin/mcp-servers", new
+        {
+            name = "bench-ad",
+            url = tools.Url,
+            headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {Wibot.Api.Tests.Fakes.FakeToolServer.Secret}" },
+        })).Content.ReadFromJsonAsync<JsonElement>();
+        var serverId = server.GetProperty("server_id").GetString();
+        (await http.PutAsJsonAsync($"/webhook/wibot/admin/mcp-servers/{serverId}/tools/ad_get_user_info", new { level = "L0" })).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync($"/webhook/wibot/admin/mcp-servers/{serverId}/tools/ad_unlock_account", new { level = "L2" })).EnsureSuccessStatusCode();
+        var key = (await (await http.PostAsJsonAsync("/webhook/wibot/admin/api-keys", new { name = "bench-agent" })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+
+        static async Task<ModelContextProtocol.Client.McpClient> ConnectAsync(string url, string authorization) =>
+            await ModelContextProtocol.Client.McpClient.CreateAsync(new ModelContextProtocol.Client.HttpClientTransport(new ModelContextProtocol.Client.HttpClientTransportOptions
+            {
+                Endpoint = new Uri(url),
+                TransportMode = ModelContextProtocol.Client.HttpTransportMode.StreamableHttp,
+                AdditionalHeaders = new Dictionary<string, string> { ["Authorization"] = authorization },
+            }));
+
+        await using var agent = await ConnectAsync(http.BaseAddress + "mcp", $"Bearer {key}");
+        await using var direct = await ConnectAsync(tools.Url, $"Bearer {Wibot.Api.Tests.Fakes.FakeToolServer.Secret}");
+        var sb = new StringBuilder("## Tools (MCP)\n\n");
+
+        // 1. Approval → the call reaching the server.
+        var n = _quick ? 20 : 100;
+        var requests = new List<string>();
+        for (var i = 0; i < n; i++)
+        {
+            var pending = await agent.CallToolAsync("bench-ad__ad_unlock_account", new Dictionary<string, object?> { ["username"] = $"user{i}" });
+            requests.Add(JsonSerializer.SerializeToElement(pending.StructuredContent).GetProperty("request_id").GetString()!);
+        }
+
+        var approvedAt = new Dictionary<string, long>();
+        foreach (var id in requests)
+        {
+            (await http.PostAsJsonAsync("/webhook/wibot/safeguard/approve", new { request_id = id })).EnsureSuccessStatusCode();
+            approvedAt[id] = Stopwatch.GetTimestamp();
+            await Task.Delay(20);
+        }
+
+        var deadline = Stopwatch.StartNew();
+        while (tools.Calls.Count(c => c.Tool == "ad_unlock_account") < n && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+        }
+
+        var received = tools.Calls.Where(c => c.Tool == "ad_unlock_account" && c.RequestId is not null).ToList();
+        var lag = received.Select(c => Stopwatch.GetElapsedTime(approvedAt[c.RequestId!], c.ReceivedAt).TotalMilliseconds).ToList();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{received.Count}/{n} approved gateway calls reached the tool server ({received.Select(c => c.RequestId).Distinct().Count()} distinct request ids); time from the approval's answer to the call arriving: median **{Pct(lag, 50):F1} ms**, p99 {Pct(lag, 99):F1} ms.").AppendLine();
+
+        // 2. An L0 tool round in a chat turn (JSON, c=1), against a turn without tools.
+        using var user = new HttpClient { BaseAddress = http.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        user.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", seed.UserToken);
+        async Task<List<double>> TurnsAsync(bool withTool)
+        {
+            var times = new List<double>();
+            for (var i = 0; i < (_quick ? 10 : 50); i++)
+            {
+                if (withTool)
+                {
+                    model.Enqueue(new FakeBehavior.UseTool("bench-ad__ad_get_user_info", new { username = "jdupont" }, null, 50, 5), new FakeBehavior.Reply("actif", 60, 2));
+                }
+                else
+                {
+                    model.Enqueue(new FakeBehavior.Reply("actif", 60, 2));
+                }
+
+                var started = Stopwatch.GetTimestamp();
+                (await user.PostAsJsonAsync("/webhook/wibot/chat", new { message = "jdupont est-il actif ?", mode = "flash" })).EnsureSuccessStatusCode();
+                times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            return times;
+        }
+
+        var plain = await TurnsAsync(false);
+        var withTool = await TurnsAsync(true);
+        sb.AppendLine("| chat turn (JSON, c=1, 0 ms model) | p50 ms | p99 ms |\n|---|---|---|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| no tool call | {Pct(plain, 50):F2} | {Pct(plain, 99):F2} |\n| one L0 tool round (MCP call + second model call) | {Pct(withTool, 50):F2} | {Pct(withTool, 99):F2} |\n| **added by the tool round** | **{Pct(withTool, 50) - Pct(plain, 50):F2}** | |").AppendLine();
+
+        // 3. The gateway's L0 proxy at concurrency 16, against the tool server called directly.
+        async Task<(double PerSecond, List<double> Times)> LoadAsync(ModelContextProtocol.Client.McpClient client, string tool)
+        {
+            var times = new System.Collections.Concurrent.ConcurrentBag<double>();
+            var total = _quick ? 320 : 1600;
+            var next = 0;
+            var watch = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+            {
+                while (Interlocked.Increment(ref next) <= total)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await client.CallToolAsync(tool, new Dictionary<string, object?> { ["username"] = "jdupont" });
+                    times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }));
+            return (total / watch.Elapsed.TotalSeconds, times.ToList());
+        }
+
+        var toServer = await LoadAsync(direct, "ad_get_user_info");
+        var throughGateway = await LoadAsync(agent, "bench-ad__ad_get_user_info");
+        sb.AppendLine("| L0 call, c=16 | calls/s | p50 ms | p99 ms |\n|---|---|---|---|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| tool server directly | {toServer.PerSecond:F0} | {Pct(toServer.Times, 50):F2} | {Pct(toServer.Times, 99):F2} |\n| through WIBOT's gateway (key check, tool lookup, schema check, MCP client) | {throughGateway.PerSecond:F0} | {Pct(throughGateway.Times, 50):F2} | {Pct(throughGateway.Times, 99):F2} |\n| **added by the gateway (p50)** | | **{Pct(throughGateway.Times, 50) - Pct(toServer.Times, 50):F2}** | |").AppendLine();
         return sb.ToString();
     }
 

@@ -72,10 +72,11 @@ public sealed class FakeToolServer : IAsyncDisposable
     internal void Record(string tool, object arguments, RequestContext<CallToolRequestParams> context)
     {
         var requestId = context.Params?.Meta?["io.wibot/request-id"]?.ToString();
-        Calls.Enqueue(new ReceivedCall(tool, JsonSerializer.SerializeToElement(arguments), requestId));
+        Calls.Enqueue(new ReceivedCall(tool, JsonSerializer.SerializeToElement(arguments), requestId, System.Diagnostics.Stopwatch.GetTimestamp()));
     }
 
-    public sealed record ReceivedCall(string Tool, JsonElement Arguments, string? RequestId);
+    /// <summary>A call as the server received it; <paramref name="ReceivedAt"/> is a <see cref="System.Diagnostics.Stopwatch"/> timestamp (for the benchmark).</summary>
+    public sealed record ReceivedCall(string Tool, JsonElement Arguments, string? RequestId, long ReceivedAt);
 
     [McpServerToolType]
     public sealed class CompanyTools(FakeToolServer server)
