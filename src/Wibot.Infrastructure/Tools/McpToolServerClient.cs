@@ -15,8 +15,13 @@ namespace Wibot.Infrastructure.Tools;
 /// server's configured headers, a bounded time, and failures turned into a message safe to show
 /// (never a header value).
 /// </summary>
-internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactory loggers) : IToolServerClient
+internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactory loggers) : IToolServerClient, IAsyncDisposable
 {
+    // Sessions kept per endpoint for reads (L0 calls): reusing one spares the initialize round trip
+    // of every call. An approved call (with a request id) always opens its own session, so that a
+    // stale pooled session can never make it fail, and it is never retried.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<McpClient>>> _sessions = new(StringComparer.Ordinal);
+
     public const string HttpClientName = "mcp";
     public const string RequestIdMeta = "io.wibot/request-id";
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
@@ -52,7 +57,37 @@ internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactor
         timeout.CancelAfter(CallTimeout);
         try
         {
+            if (requestId is null)
+            {
+                // A read: on a pooled session, once again on a fresh one if that session went stale.
+                try
+                {
+                    return await CallAsync(await PooledAsync(endpoint, timeout.Token), tool, arguments, null, timeout.Token);
+                }
+                catch (Exception stale) when (IsServerFailure(stale, ct) && !timeout.IsCancellationRequested)
+                {
+                    await EvictAsync(endpoint);
+                    return await CallAsync(await PooledAsync(endpoint, timeout.Token), tool, arguments, null, timeout.Token);
+                }
+            }
+
             await using var client = await ConnectAsync(endpoint, timeout.Token);
+            return await CallAsync(client, tool, arguments, requestId, timeout.Token);
+        }
+        catch (Exception ex) when (IsServerFailure(ex, ct))
+        {
+            if (requestId is null)
+            {
+                await EvictAsync(endpoint);
+            }
+
+            throw new ToolServerUnavailableException(Describe(ex, timeout.IsCancellationRequested, CallTimeout), ex);
+        }
+    }
+
+    private static async Task<ToolResult> CallAsync(McpClient client, string tool, JsonElement arguments, string? requestId, CancellationToken ct)
+    {
+        {
             var call = new CallToolRequestParams
             {
                 Name = tool,
@@ -61,7 +96,7 @@ internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactor
                     : new Dictionary<string, JsonElement>(),
                 Meta = requestId is null ? null : new JsonObject { [RequestIdMeta] = requestId },
             };
-            var result = await client.CallToolAsync(call, timeout.Token);
+            var result = await client.CallToolAsync(call, ct);
             var text = new StringBuilder();
             foreach (var block in result.Content)
             {
@@ -74,9 +109,44 @@ internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactor
             var cut = text.Length > MaxTextLength ? text.ToString(0, MaxTextLength) + "…" : text.ToString();
             return new ToolResult(cut, result.IsError == true, result.StructuredContent is { } s ? JsonSerializer.SerializeToElement(s) : null);
         }
-        catch (Exception ex) when (IsServerFailure(ex, ct))
+    }
+
+    private static string KeyOf(ToolServerEndpoint endpoint) =>
+        endpoint.Url + "\n" + string.Join("\n", endpoint.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + ":" + h.Value));
+
+    private Task<McpClient> PooledAsync(ToolServerEndpoint endpoint, CancellationToken ct) =>
+        _sessions.GetOrAdd(KeyOf(endpoint), _ => new Lazy<Task<McpClient>>(() => ConnectBoundedAsync(endpoint))).Value.WaitAsync(ct);
+
+    /// <summary>A pooled session is opened for whoever asks next, not for this caller: its own time limit, not the caller's token.</summary>
+    private async Task<McpClient> ConnectBoundedAsync(ToolServerEndpoint endpoint)
+    {
+        using var limit = new CancellationTokenSource(ListTimeout);
+        return await ConnectAsync(endpoint, limit.Token);
+    }
+
+    private async Task EvictAsync(ToolServerEndpoint endpoint)
+    {
+        if (_sessions.TryRemove(KeyOf(endpoint), out var session) && session.IsValueCreated)
         {
-            throw new ToolServerUnavailableException(Describe(ex, timeout.IsCancellationRequested, CallTimeout), ex);
+            try
+            {
+                await (await session.Value).DisposeAsync();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // a broken session: nothing more to release
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var key in _sessions.Keys.ToList())
+        {
+            if (_sessions.TryRemove(key, out var session) && session.IsValueCreated && session.Value.IsCompletedSuccessfully)
+            {
+                await session.Value.Result.DisposeAsync();
+            }
         }
     }
 
