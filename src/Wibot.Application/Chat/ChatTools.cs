@@ -122,10 +122,16 @@ public sealed class ChatTools(IWibotDbContext db, SafeguardJournal journal, IToo
             var request = SafeguardRequest.RaiseToolCall(
                 server.Id, server.Name, tool.Name, arguments, (ActionLevel)(int)tool.Level, Reason(reason), RequestOrigin.Chat, user.Username, user,
                 TimeSpan.FromMinutes(safeguard.Value.DefaultTtlMinutes), now, conversationId: turn.ConversationId);
+            request.StoreArgumentsAs(SealedArguments.Seal(request.Arguments, protector));
             db.SafeguardRequests.Add(request);
             await journal.SaveAsync([request], null, ct);
             pending.Add(request);
             made.Add(ToolCall.Pending(call.CallId, turn.ConversationId, turn.AnswerId, userId, server.Name, tool.Name, arguments, tool.Level, request.Id, now));
+        }
+
+        foreach (var call in made)
+        {
+            call.StoreArgumentsAs(SealedArguments.Seal(call.Arguments, protector));
         }
 
         db.ToolCalls.AddRange(made);

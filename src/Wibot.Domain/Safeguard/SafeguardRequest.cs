@@ -162,6 +162,21 @@ public sealed class SafeguardRequest
         return request;
     }
 
+    /// <summary>
+    /// Keeps the arguments as the application stores them (secret values sealed); the binding hash
+    /// stays the one computed over the clear arguments when the call was raised.
+    /// </summary>
+    public void StoreArgumentsAs(string storedJson)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(storedJson);
+        if (!RunsThroughWibot || Status != SafeguardStatus.Pending || Id != 0)
+        {
+            throw new InvalidOperationException("Only a tool call being raised has its stored form chosen.");
+        }
+
+        Arguments = storedJson;
+    }
+
     /// <summary>Approved, run by WIBOT, and not started yet: the one state from which the call may start.</summary>
     public bool AwaitsExecution => RunsThroughWibot && Status == SafeguardStatus.Approved && ExecutionStatus is null;
 

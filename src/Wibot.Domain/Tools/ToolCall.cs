@@ -72,6 +72,13 @@ public sealed class ToolCall
     public static ToolCall Refused(string callId, Guid conversationId, Guid messageId, int userId, string server, string tool, string arguments, string why, DateTimeOffset now) =>
         New(callId, conversationId, messageId, userId, server, tool, arguments, ToolLevel.L4, ToolCallStatus.Denied, null, why, now);
 
+    /// <summary>Keeps the arguments as the application stores them (secret values sealed), before the call is first saved.</summary>
+    public void StoreArgumentsAs(string storedJson)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(storedJson);
+        Arguments = storedJson;
+    }
+
     /// <summary>The Safeguard request was decided, expired, or its approved call ran: the outcome the model will be told.</summary>
     public void Settle(ToolCallStatus outcome, string? result, DateTimeOffset now)
     {

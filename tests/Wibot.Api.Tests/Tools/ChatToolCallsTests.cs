@@ -96,6 +96,8 @@ public sealed class ChatToolCallsTests(WibotFactory factory) : ChatTestBase(fact
         var requestId = call.GetProperty("request_id").GetString()!;
         body.GetProperty("response").GetString().Should().Contain(requestId).And.Contain("niveau L3").And.Contain("en attente");
         Factory.ToolServer.Calls.Should().BeEmpty("nothing runs before a second person approves");
+        var atRest = await WithDbAsync(db => db.Database.SqlQuery<string>($"SELECT arguments::text AS \"Value\" FROM safeguard_requests UNION ALL SELECT arguments::text FROM chat_tool_calls").ToListAsync());
+        atRest.Should().HaveCount(2).And.OnlyContain(a => !a.Contains("Provisoire-77") && a.Contains("$sealed"), "a secret argument is sealed at rest");
 
         await CreateUserAsync("tech.n3", level: AccreditationLevel.N3);
         using var approver = ClientWithToken(await LoginAsync("tech.n3"));

@@ -99,6 +99,8 @@ public sealed class GatewayTests(WibotFactory factory) : SafeguardTestBase(facto
         pending.GetProperty("level").GetString().Should().Be("L3");
         var requestId = pending.GetProperty("request_id").GetString()!;
         Factory.ToolServer.Calls.Should().NotContain(c => c.Tool == "ad_reset_password", "nothing runs before a second person approves");
+        var stored = await WithDbAsync(db => db.Database.SqlQuery<string>($"SELECT arguments::text AS \"Value\" FROM safeguard_requests").ToListAsync());
+        stored.Should().ContainSingle().Which.Should().NotContain("Temp-2026!", "a secret argument is sealed at rest").And.Contain("jdupont").And.Contain("$sealed");
 
         // The request as technicians see it: bound to server, tool and arguments; the secret masked.
         await CreateUserAsync("tech.n3", level: AccreditationLevel.N3);

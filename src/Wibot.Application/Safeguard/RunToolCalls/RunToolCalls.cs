@@ -68,7 +68,8 @@ public sealed class RunToolCallsHandler(
         var server = await db.ToolServers.AsNoTracking().Include(s => s.Tools).FirstOrDefaultAsync(s => s.Id == request.ServerId, ct);
         var approver = request.DecidedById is { } a ? await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == a, ct) : null;
         var now = clock.GetUtcNow();
-        if (Recheck(request, server, approver) is { } denial)
+        var clear = SealedArguments.Open(request.Arguments, protector);
+        if (Recheck(request, clear, server, approver) is { } denial)
         {
             request.DenyExecution(denial, now);
             await ClaimAsync(() => journal.SaveAsync([request], null, ct));
@@ -87,7 +88,7 @@ public sealed class RunToolCallsHandler(
         string text;
         try
         {
-            using var arguments = JsonDocument.Parse(request.Arguments);
+            using var arguments = JsonDocument.Parse(clear);
             var result = await client.CallToolAsync(ToolServerHeaders.EndpointOf(server!, protector), request.Tool, arguments.RootElement, request.RequestId, ct);
             (succeeded, text) = (!result.IsError, result.Text);
         }
@@ -102,14 +103,14 @@ public sealed class RunToolCallsHandler(
     }
 
     /// <summary>What must still hold when the approved call runs; the reason it must not run otherwise.</summary>
-    private static string? Recheck(SafeguardRequest request, ToolServer? server, Domain.Users.User? approver)
+    private static string? Recheck(SafeguardRequest request, string clearArguments, ToolServer? server, Domain.Users.User? approver)
     {
         if (server is null || server.Name != request.Server)
         {
             return "The tool server is no longer registered.";
         }
 
-        if (!ToolCallBinding.Matches(request.ArgumentsSha256, server.Name, request.Tool, request.Arguments))
+        if (!ToolCallBinding.Matches(request.ArgumentsSha256, server.Name, request.Tool, clearArguments))
         {
             return "The arguments are not the ones that were approved.";
         }
