@@ -72,15 +72,15 @@ public sealed class ChatTools(IWibotDbContext db, SafeguardJournal journal, IToo
         foreach (var call in calls.Take(MaxCallsPerRound))
         {
             var arguments = JsonSerializer.Serialize(call.Arguments ?? new Dictionary<string, object?>());
-            GatewayNames.TrySplit(call.Name, out var serverName, out var toolName);
-            var server = await db.ToolServers.AsNoTracking().Include(s => s.Tools).FirstOrDefaultAsync(s => s.Name == serverName, ct);
-            var tool = server?.Tool(toolName);
+            var resolved = await GatewayNames.ResolveAsync(db, call.Name, ct);
             var now = clock.GetUtcNow();
-            if (server is null || tool is null || !server.Enabled || !tool.Enabled)
+            if (resolved is not var (server, tool) || !server.Enabled || !tool.Enabled)
             {
                 var why = $"L'outil « {call.Name} » n'existe pas ou est désactivé : rien n'a été exécuté.";
-                var shown = toolName.Length == 0 ? call.Name : toolName;
-                made.Add(ToolCall.Refused(call.CallId, turn.ConversationId, turn.AnswerId, userId, Cut(serverName, ToolServer.NameMaxLength), Cut(shown, ServerTool.NameMaxLength), arguments, why, now));
+                var at = call.Name.IndexOf(GatewayNames.Separator, StringComparison.Ordinal);
+                var (serverName, toolName) = resolved is var (known, knownTool) ? (known.Name, knownTool.Name)
+                    : at > 0 ? (call.Name[..at], call.Name[(at + GatewayNames.Separator.Length)..]) : (string.Empty, call.Name);
+                made.Add(ToolCall.Refused(call.CallId, turn.ConversationId, turn.AnswerId, userId, Cut(serverName, ToolServer.NameMaxLength), Cut(toolName, ServerTool.NameMaxLength), arguments, why, now));
                 results.Add(new FunctionResultContent(call.CallId, why));
                 continue;
             }

@@ -54,7 +54,7 @@ public sealed class RegisterToolServerHandler(IWibotDbContext db, IToolServerCli
         db.ToolServers.Add(server);
         var actor = await ActorNameAsync(db, command.ActorId, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.ToolServerRegistered, now, command.ActorId, actor, server.Name, true,
-            ToolServerViews.Diff(null, ToolServerViews.Snapshot(server), new { status = ToolServerViews.ToDto(server).Status, tools = server.Tools.Count }), command.ClientAddress));
+            Admin.AuditSnapshot.Diff(null, ToolServerViews.Snapshot(server), new { status = ToolServerViews.ToDto(server).Status, tools = server.Tools.Count }), command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken); // a name taken at the same moment: the unique index answers 409
         return ToolServerViews.ToDto(server);
     }
@@ -110,7 +110,7 @@ public sealed class UpdateToolServerHandler(IWibotDbContext db, IToolServerClien
 
         var actor = await RegisterToolServerHandler.ActorNameAsync(db, command.ActorId, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.ToolServerUpdated, now, command.ActorId, actor, server.Name, true,
-            ToolServerViews.Diff(before, ToolServerViews.Snapshot(server), command.Headers is null ? null : new { headers_replaced = true }), command.ClientAddress));
+            Admin.AuditSnapshot.Diff(before, ToolServerViews.Snapshot(server), command.Headers is null ? null : new { headers_replaced = true }), command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
         return ToolServerViews.ToDto(server);
     }
@@ -132,7 +132,7 @@ public sealed class RefreshToolServerHandler(IWibotDbContext db, IToolServerClie
         var after = server.Tools.Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
         var actor = await RegisterToolServerHandler.ActorNameAsync(db, command.ActorId, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.ToolServerRefreshed, now, command.ActorId, actor, server.Name, server.Status == ToolServerStatus.Ok,
-            ToolServerViews.Diff(new { tools = before }, new { tools = after }, new { status = ToolServerViews.ToDto(server).Status, error = server.Error }), command.ClientAddress));
+            Admin.AuditSnapshot.Diff(new { tools = before }, new { tools = after }, new { status = ToolServerViews.ToDto(server).Status, error = server.Error }), command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
         return ToolServerViews.ToDto(server);
     }
@@ -159,7 +159,7 @@ public sealed class ClassifyToolHandler(IWibotDbContext db, TimeProvider clock) 
         var now = clock.GetUtcNow();
         var actor = await RegisterToolServerHandler.ActorNameAsync(db, command.ActorId, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.ToolClassified, now, command.ActorId, actor, $"{server.Name}/{tool.Name}", true,
-            ToolServerViews.Diff(before, ToolServerViews.Snapshot(tool)), command.ClientAddress));
+            Admin.AuditSnapshot.Diff(before, ToolServerViews.Snapshot(tool)), command.ClientAddress));
         await db.SaveChangesAsync(cancellationToken);
         return ToolServerViews.ToDto(tool);
     }
@@ -176,7 +176,7 @@ public sealed class DeleteToolServerHandler(IWibotDbContext db, TimeProvider clo
         var now = clock.GetUtcNow();
         var actor = await RegisterToolServerHandler.ActorNameAsync(db, command.ActorId, cancellationToken);
         db.AuditEntries.Add(AuditEntry.Record(AuditActions.ToolServerDeleted, now, command.ActorId, actor, server.Name, true,
-            ToolServerViews.Diff(ToolServerViews.Snapshot(server), null), command.ClientAddress));
+            Admin.AuditSnapshot.Diff(ToolServerViews.Snapshot(server), null), command.ClientAddress));
         db.ToolServers.Remove(server);
         await db.SaveChangesAsync(cancellationToken);
         return Unit.Value;

@@ -48,8 +48,6 @@ public static class ToolServerViews
 
     internal static object Snapshot(ServerTool tool) => new { level = tool.Level.ToString(), enabled = tool.Enabled };
 
-    internal static string Diff(object? before, object? after, object? extra = null) => JsonSerializer.Serialize(new { before, after, extra });
-
     private static JsonElement? ParseOrNull(string? json)
     {
         if (string.IsNullOrEmpty(json))

@@ -66,9 +66,8 @@ public sealed partial class ToolServer
 
     public IReadOnlyList<ServerTool> Tools => _tools;
 
-    /// <summary>Letters, digits, '-' and '_', never "__" (the name prefixes the server's tools on the gateway: <c>server__tool</c>).</summary>
-    public static bool IsValidName(string? name) =>
-        name is { Length: > 0 and <= NameMaxLength } && NamePattern().IsMatch(name) && !name.Contains("__", StringComparison.Ordinal);
+    /// <summary>Letters, digits, '-' and '_' (the name prefixes the server's tools on the gateway and in the chat: <c>server__tool</c>).</summary>
+    public static bool IsValidName(string? name) => name is { Length: > 0 and <= NameMaxLength } && NamePattern().IsMatch(name);
 
     /// <summary>An absolute http or https URL; loopback and private addresses are fine (tool servers sit on the LAN).</summary>
     public static bool IsValidUrl(string? url) =>

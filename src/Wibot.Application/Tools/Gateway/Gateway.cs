@@ -33,11 +33,36 @@ public static class GatewayNames
 
     public static string Of(string server, string tool) => server + Separator + tool;
 
-    public static bool TrySplit(string name, out string server, out string tool)
+    /// <summary>
+    /// The registered server and tool that <paramref name="name"/> (<c>server__tool</c>) names. Server
+    /// and tool names may themselves hold "__", so every split is tried against the registered
+    /// servers (names are unique) and the one that has such a tool wins. Null when none does.
+    /// </summary>
+    public static async Task<(ToolServer Server, ServerTool Tool)?> ResolveAsync(IWibotDbContext db, string name, CancellationToken ct)
     {
-        var at = name.IndexOf(Separator, StringComparison.Ordinal);
-        (server, tool) = at > 0 ? (name[..at], name[(at + Separator.Length)..]) : (string.Empty, string.Empty);
-        return at > 0 && tool.Length > 0;
+        ArgumentNullException.ThrowIfNull(db);
+        var splits = new List<(string Server, string Tool)>();
+        for (var at = name.IndexOf(Separator, StringComparison.Ordinal); at > 0; at = name.IndexOf(Separator, at + 1, StringComparison.Ordinal))
+        {
+            splits.Add((name[..at], name[(at + Separator.Length)..]));
+        }
+
+        var candidates = splits.Where(s => s.Tool.Length > 0).Select(s => s.Server).Distinct().ToList();
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var servers = await db.ToolServers.AsNoTracking().Include(s => s.Tools).Where(s => candidates.Contains(s.Name)).ToListAsync(ct);
+        foreach (var (server, tool) in splits)
+        {
+            if (servers.Find(s => s.Name == server) is { } found && found.Tool(tool) is { } matched)
+            {
+                return (found, matched);
+            }
+        }
+
+        return null;
     }
 }
 
@@ -80,14 +105,7 @@ public sealed class CallGatewayToolHandler(
 {
     public async ValueTask<GatewayOutcome> Handle(CallGatewayToolCommand command, CancellationToken cancellationToken)
     {
-        if (!GatewayNames.TrySplit(command.Name, out var serverName, out var toolName))
-        {
-            return new GatewayRefused($"Unknown tool '{command.Name}'.");
-        }
-
-        var server = await db.ToolServers.AsNoTracking().Include(s => s.Tools).FirstOrDefaultAsync(s => s.Name == serverName, cancellationToken);
-        var tool = server?.Tool(toolName);
-        if (server is null || tool is null)
+        if (await GatewayNames.ResolveAsync(db, command.Name, cancellationToken) is not var (server, tool))
         {
             return new GatewayRefused($"Unknown tool '{command.Name}'.");
         }
