@@ -91,7 +91,12 @@ public static partial class DependencyInjection
         services.AddHttpClient(Tools.McpToolServerClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<IToolServerClient, Tools.McpToolServerClient>();
 
-        services.Configure<SafeguardOptions>(configuration.GetSection(SafeguardOptions.Section));
+        services.AddOptions<SafeguardOptions>().Bind(configuration.GetSection(SafeguardOptions.Section))
+            .Validate(o => o.Levels.All(l => Enum.TryParse<Domain.Safeguard.ActionLevel>(l.Key, out _) && l.Value.Approvals is null or (>= 1 and <= 5)),
+                "Safeguard:Levels: keys are L1..L4 and Approvals is between 1 and 5.")
+            .Validate(o => o.ToolLevels.Values.All(v => o.ToolLevels.Count == 0 || Enum.TryParse<Domain.Safeguard.ActionLevel>(v?.Trim(), true, out var l) && Enum.IsDefined(l)),
+                "Safeguard:ToolLevels: each value is L1, L2, L3 or L4.")
+            .ValidateOnStart();
         services.AddHostedService<DatabaseInitializerService>();
         services.AddSingleton<Safeguard.PostgresSafeguardSignals>();
         services.AddSingleton<ISafeguardSignals>(sp => sp.GetRequiredService<Safeguard.PostgresSafeguardSignals>());

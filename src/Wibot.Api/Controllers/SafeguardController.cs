@@ -45,7 +45,7 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
         var key = ApiKeyAuthenticationHandler.KeyOf(User)!;
         var created = await sender.Send(new RaiseSafeguardRequestCommand(
             key.Name, key.KeyId, body.Tool ?? string.Empty, body.Arguments, body.Level ?? string.Empty,
-            body.Reason ?? string.Empty, body.RequestedFor, body.TtlSeconds, ClientAddress.Of(HttpContext), body.SecretArguments), ct);
+            body.Reason ?? string.Empty, body.RequestedFor, body.TtlSeconds, ClientAddress.Of(HttpContext), body.SecretArguments, body.Context), ct);
         return Created($"/webhook/wibot/safeguard/requests/{created.RequestId}", created);
     }
 
@@ -65,7 +65,10 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
         return await sender.Send(new GetSafeguardRequestQuery(requestId, wait ?? 0, key is null ? User.Id() : null, key), ct);
     }
 
-    /// <summary>Approves a request (the accreditation matrix applies; 409 once decided or expired).</summary>
+    /// <summary>
+    /// Approves a request (the accreditation matrix applies; 409 once decided or expired, or when the caller has already approved it).
+    /// Under the two-person rule an approval that does not close the request answers 200 with the request still pending.
+    /// </summary>
     [HttpPost("/webhook/wibot/safeguard/approve")]
     [ProducesResponseType<SafeguardRequestDto>(StatusCodes.Status200OK)]
     [ProducesResponseType<ProblemDetails>(StatusCodes.Status403Forbidden, "application/problem+json")]
@@ -200,7 +203,8 @@ public sealed class SafeguardController(ISender sender) : ControllerBase
 }
 
 /// <summary>A tool server's request; <c>secret_arguments</c> names arguments to mask for technicians besides those whose names look secret.</summary>
-public sealed record RaiseSafeguardBody(string? Tool, JsonElement? Arguments, string? Level, string? Reason, string? RequestedFor, int? TtlSeconds, IReadOnlyList<string>? SecretArguments = null);
+public sealed record RaiseSafeguardBody(
+    string? Tool, JsonElement? Arguments, string? Level, string? Reason, string? RequestedFor, int? TtlSeconds, IReadOnlyList<string>? SecretArguments = null, JsonElement? Context = null);
 
 public sealed record DecisionBody(string? RequestId, string? ApprovalId, string? Comment);
 

@@ -122,6 +122,7 @@ public sealed class ChatTools(IWibotDbContext db, SafeguardJournal journal, IToo
             var request = SafeguardRequest.RaiseToolCall(
                 server.Id, server.Name, tool.Name, arguments, (ActionLevel)(int)tool.Level, Reason(reason), RequestOrigin.Chat, user.Username, user,
                 TimeSpan.FromMinutes(safeguard.Value.DefaultTtlMinutes), now, conversationId: turn.ConversationId);
+            request.RequireApprovals(safeguard.Value.ApprovalsFor(request.Level));
             request.StoreArgumentsAs(SealedArguments.Seal(request.Arguments, protector));
             db.SafeguardRequests.Add(request);
             await journal.SaveAsync([request], null, ct);

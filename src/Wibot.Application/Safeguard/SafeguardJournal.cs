@@ -39,11 +39,15 @@ public sealed class SafeguardJournal(IWibotDbContext db, ISafeguardPublisher sig
         return e switch
         {
             SafeguardRequestRaised => AuditEntry.Record(AuditActions.SafeguardRequested, e.At, null, r.RequestedBy, r.RequestId, true,
-                JsonSerializer.Serialize(new RaisedDetails(r.Tool, r.Level.ToString(), r.RequestedFor, SafeguardViews.ParseArguments(r.Arguments, maskSecrets: true, r.SecretArguments))),
+                JsonSerializer.Serialize(new RaisedDetails(
+                    r.Tool, r.Level.ToString(), r.RequestedFor, SafeguardViews.ParseArguments(r.Arguments, maskSecrets: true, r.SecretArguments), r.ApprovalsRequired, r.LevelRaisedFrom?.ToString())),
                 clientAddress),
             SafeguardRequestDecided d => AuditEntry.Record(
                 d.Outcome == SafeguardStatus.Approved ? AuditActions.SafeguardApproved : AuditActions.SafeguardRejected, e.At, d.ApproverId, d.Approver, r.RequestId, true,
-                JsonSerializer.Serialize(new DecidedDetails(r.Tool, r.Level.ToString(), r.Comment)),
+                JsonSerializer.Serialize(new DecidedDetails(r.Tool, r.Level.ToString(), r.Comment, r.Approvals.Count, r.ApprovalsRequired)),
+                clientAddress),
+            SafeguardApprovalRecorded a => AuditEntry.Record(AuditActions.SafeguardApprovalAdded, e.At, a.ApproverId, a.Approver, r.RequestId, true,
+                JsonSerializer.Serialize(new DecidedDetails(r.Tool, r.Level.ToString(), r.Approvals[^1].Comment, a.Count, r.ApprovalsRequired)),
                 clientAddress),
             SafeguardRequestExpired => AuditEntry.Record(AuditActions.SafeguardExpired, e.At, null, "system", r.RequestId, true, null, null),
             SafeguardRequestExecuted x => AuditEntry.Record(AuditActions.SafeguardExecuted, e.At, null, "system", r.RequestId, x.Outcome == ExecutionStatus.Succeeded,
@@ -57,6 +61,7 @@ public sealed class SafeguardJournal(IWibotDbContext db, ISafeguardPublisher sig
     {
         SafeguardRequestRaised => new("created", e.Request.RequestId, SafeguardViews.StatusName(SafeguardStatus.Pending)),
         SafeguardRequestDecided d => new("decided", e.Request.RequestId, SafeguardViews.StatusName(d.Outcome)),
+        SafeguardApprovalRecorded => new("approval", e.Request.RequestId, SafeguardViews.StatusName(SafeguardStatus.Pending)),
         SafeguardRequestExecuted => new("executed", e.Request.RequestId, SafeguardViews.StatusName(e.Request.Status)),
         _ => new("expired", e.Request.RequestId, SafeguardViews.StatusName(SafeguardStatus.Expired)),
     };
@@ -65,7 +70,9 @@ public sealed class SafeguardJournal(IWibotDbContext db, ISafeguardPublisher sig
         [property: JsonPropertyName("tool")] string Tool,
         [property: JsonPropertyName("level")] string Level,
         [property: JsonPropertyName("requested_for")] string? RequestedFor,
-        [property: JsonPropertyName("arguments")] JsonElement Arguments);
+        [property: JsonPropertyName("arguments")] JsonElement Arguments,
+        [property: JsonPropertyName("approvals_required")] int ApprovalsRequired,
+        [property: JsonPropertyName("level_raised_from"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LevelRaisedFrom);
 
     private static string? Excerpt(string? text) => text is null || text.Length <= 500 ? text : text[..500] + "…";
 
@@ -79,5 +86,7 @@ public sealed class SafeguardJournal(IWibotDbContext db, ISafeguardPublisher sig
     private sealed record DecidedDetails(
         [property: JsonPropertyName("tool")] string Tool,
         [property: JsonPropertyName("level")] string Level,
-        [property: JsonPropertyName("comment")] string? Comment);
+        [property: JsonPropertyName("comment")] string? Comment,
+        [property: JsonPropertyName("approvals")] int Approvals,
+        [property: JsonPropertyName("approvals_required")] int ApprovalsRequired);
 }

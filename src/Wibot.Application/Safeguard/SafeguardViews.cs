@@ -39,7 +39,13 @@ public sealed record SafeguardRequestDto(
     Guid? ConversationId,
     string? ArgumentsSha256,
     SafeguardExecutionDto? Execution,
+    int ApprovalsRequired,
+    IReadOnlyList<SafeguardApprovalDto> Approvals,
+    string? LevelRaisedFrom,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Message = null);
+
+/// <summary>One person's approval of a request.</summary>
+public sealed record SafeguardApprovalDto(string By, DateTimeOffset At, string? Comment);
 
 /// <summary>What happened when WIBOT ran an approved call (chat and gateway requests).</summary>
 public sealed record SafeguardExecutionDto(string Status, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? ResultExcerpt);
@@ -62,10 +68,35 @@ public static class SafeguardViews
             r.RequestId, r.Tool, arguments, r.Level.ToString(), StatusName(status), r.Reason, r.RequestedBy, r.RequestedFor,
             r.CreatedAt, r.ExpiresAt, r.DecidedBy, r.DecidedAt, r.Comment, canDecide,
             r.RequestId, r.Tool, r.Level.ToString(), remaining,
-            new SafeguardContext(FindValue(arguments, "ticket_id", "ticketId", "ticket"), Find(arguments, "client_name", "clientName", "client"), r.Reason),
+            Context(r, arguments),
             r.DecidedBy, r.Comment,
             r.Origin.ToString().ToLowerInvariant(), r.Server, r.ConversationId, r.ArgumentsSha256,
-            r.ExecutionStatus is { } x ? new SafeguardExecutionDto(ExecutionName(x), r.ExecutionStartedAt, r.ExecutionFinishedAt, Excerpt(r.ExecutionResult)) : null);
+            r.ExecutionStatus is { } x ? new SafeguardExecutionDto(ExecutionName(x), r.ExecutionStartedAt, r.ExecutionFinishedAt, Excerpt(r.ExecutionResult)) : null,
+            r.ApprovalsRequired, [.. r.Approvals.Select(a => new SafeguardApprovalDto(a.By, a.At, a.Comment))], r.LevelRaisedFrom?.ToString());
+    }
+
+    /// <summary>The context the tool server sent, each missing field taken from the arguments (as the n8n-era servers put it there).</summary>
+    private static SafeguardContext Context(SafeguardRequest r, JsonElement arguments)
+    {
+        JsonElement sent = default;
+        if (r.Context is { } json)
+        {
+            try
+            {
+                using var parsed = JsonDocument.Parse(json);
+                sent = parsed.RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                sent = default;
+            }
+        }
+
+        var hasSent = sent.ValueKind == JsonValueKind.Object;
+        return new SafeguardContext(
+            (hasSent ? FindValue(sent, "ticket_id") : null) ?? FindValue(arguments, "ticket_id", "ticketId", "ticket"),
+            (hasSent ? Find(sent, "client_name") : null) ?? Find(arguments, "client_name", "clientName", "client"),
+            (hasSent ? Find(sent, "description") : null) ?? r.Reason);
     }
 
     public static SafeguardRequestDto WithMessage(SafeguardRequestDto d, string message) => d with { Message = message };

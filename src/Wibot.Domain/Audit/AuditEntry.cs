@@ -75,6 +75,9 @@ public static class AuditActions
     public const string ApiKeyRevoked = "admin.api_key.revoked";
     public const string SafeguardRequested = "safeguard.requested";
     public const string SafeguardApproved = "safeguard.approved";
+
+    /// <summary>One approval of a request that needs more (the two-person rule); the request stays pending.</summary>
+    public const string SafeguardApprovalAdded = "safeguard.approval_added";
     public const string SafeguardRejected = "safeguard.rejected";
     public const string SafeguardExpired = "safeguard.expired";
     public const string SafeguardExecuted = "safeguard.executed";

@@ -68,6 +68,18 @@ public sealed class SafeguardRequest
 
     public string? Comment { get; private set; }
 
+    /// <summary>Distinct eligible people needed to approve it (the two-person rule: <c>Safeguard:Levels:&lt;L&gt;:Approvals</c>).</summary>
+    public int ApprovalsRequired { get; private set; } = 1;
+
+    /// <summary>The approvals given so far, oldest first (the last one of a closed request is its decision).</summary>
+    public IReadOnlyList<SafeguardApproval> Approvals { get; private set; } = [];
+
+    /// <summary>The level the tool server asked for, when WIBOT's minimum for the tool raised it (<c>Safeguard:ToolLevels</c>).</summary>
+    public ActionLevel? LevelRaisedFrom { get; private set; }
+
+    /// <summary>What the tool server said about the ticket and the client (a JSON object), as sent.</summary>
+    public string? Context { get; private set; }
+
     /// <summary>Who raised it: a tool server through the API, the chat's model, or an outside agent through the gateway.</summary>
     public RequestOrigin Origin { get; private set; }
 
@@ -177,6 +189,44 @@ public sealed class SafeguardRequest
         Arguments = storedJson;
     }
 
+    /// <summary>Sets how many distinct approvals the request needs (before it is saved).</summary>
+    public void RequireApprovals(int count)
+    {
+        if (count is < 1 or > 5)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), "A request needs between 1 and 5 approvals.");
+        }
+
+        EnsureBeingRaised();
+        ApprovalsRequired = count;
+    }
+
+    /// <summary>Raises the level to WIBOT's minimum for the tool, remembering the level that was asked (before it is saved).</summary>
+    public void RaiseLevelTo(ActionLevel minimum)
+    {
+        EnsureBeingRaised();
+        if (minimum > Level)
+        {
+            LevelRaisedFrom = Level;
+            Level = minimum;
+        }
+    }
+
+    /// <summary>Keeps the tool server's context (ticket, client, description) as a JSON object (before it is saved).</summary>
+    public void DescribeContext(string? contextJson)
+    {
+        EnsureBeingRaised();
+        Context = string.IsNullOrWhiteSpace(contextJson) ? null : contextJson;
+    }
+
+    private void EnsureBeingRaised()
+    {
+        if (Id != 0 || Status != SafeguardStatus.Pending || Approvals.Count > 0)
+        {
+            throw new InvalidOperationException("Only a request being raised can be changed this way.");
+        }
+    }
+
     /// <summary>Approved, run by WIBOT, and not started yet: the one state from which the call may start.</summary>
     public bool AwaitsExecution => RunsThroughWibot && Status == SafeguardStatus.Approved && ExecutionStatus is null;
 
@@ -255,7 +305,32 @@ public sealed class SafeguardRequest
     public bool WasRaisedByKey(Guid keyId, string keyName) =>
         RequestedByKeyId is { } own ? own == keyId : string.Equals(RequestedBy, keyName, StringComparison.Ordinal);
 
-    public void Approve(User approver, string? comment, DateTimeOffset now) => Decide(approver, SafeguardStatus.Approved, comment, now);
+    /// <summary>
+    /// Records <paramref name="approver"/>'s approval; the request is approved when it holds
+    /// <see cref="ApprovalsRequired"/> distinct ones, and stays pending until then.
+    /// </summary>
+    /// <returns>Whether this approval closed the request.</returns>
+    public bool Approve(User approver, string? comment, DateTimeOffset now)
+    {
+        foreach (var rule in DecisionRules(approver, now))
+        {
+            Rules.Check(rule);
+        }
+
+        var approval = new SafeguardApproval(approver.Id, approver.Username, now, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim());
+        Approvals = [.. Approvals, approval];
+        if (Approvals.Count < ApprovalsRequired)
+        {
+            _events.Add(new SafeguardApprovalRecorded(this, approver.Id, approver.Username, Approvals.Count, now));
+            return false;
+        }
+
+        Decide(approver, SafeguardStatus.Approved, comment, now);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="userId"/> has already given one of the approvals.</summary>
+    public bool HasBeenApprovedBy(int userId) => Approvals.Any(a => a.ById == userId);
 
     public void Reject(User approver, string? comment, DateTimeOffset now) => Decide(approver, SafeguardStatus.Rejected, comment, now);
 
@@ -290,13 +365,17 @@ public sealed class SafeguardRequest
         yield return new ApproverMustBeActive(approver.IsActive);
         yield return new RequesterCannotDecideOwnRequest(approver.Id, RequestedForId);
         yield return new ApproverMustCoverActionLevel(approver.AccreditationLevel, Level);
+        yield return new ApproverMustNotHaveApprovedAlready(HasBeenApprovedBy(approver.Id));
     }
 
     private void Decide(User approver, SafeguardStatus outcome, string? comment, DateTimeOffset now)
     {
-        foreach (var rule in DecisionRules(approver, now))
+        if (outcome == SafeguardStatus.Rejected)
         {
-            Rules.Check(rule);
+            foreach (var rule in DecisionRules(approver, now))
+            {
+                Rules.Check(rule);
+            }
         }
 
         Status = outcome;
@@ -319,6 +398,12 @@ public interface ISafeguardEvent
 public sealed record SafeguardRequestRaised(SafeguardRequest Request, DateTimeOffset At) : ISafeguardEvent;
 
 public sealed record SafeguardRequestDecided(SafeguardRequest Request, int ApproverId, string Approver, SafeguardStatus Outcome, DateTimeOffset At) : ISafeguardEvent;
+
+/// <summary>One approval of a request that needs more than one (it stays pending).</summary>
+public sealed record SafeguardApprovalRecorded(SafeguardRequest Request, int ApproverId, string Approver, int Count, DateTimeOffset At) : ISafeguardEvent;
+
+/// <summary>One person's approval of a request.</summary>
+public sealed record SafeguardApproval(int ById, string By, DateTimeOffset At, string? Comment);
 
 public sealed record SafeguardRequestExpired(SafeguardRequest Request, DateTimeOffset At) : ISafeguardEvent;
 
@@ -369,6 +454,13 @@ public sealed class RequesterCannotDecideOwnRequest(int approverId, int? request
     public string Message => "A request raised on your behalf must be decided by someone else.";
 
     public RuleKind Kind => RuleKind.Forbidden;
+}
+
+public sealed class ApproverMustNotHaveApprovedAlready(bool hasApproved) : IBusinessRule
+{
+    public bool IsBroken() => hasApproved;
+
+    public string Message => "You have already approved this request; another eligible person must give the next approval.";
 }
 
 public sealed class ApproverMustBeActive(bool isActive) : IBusinessRule

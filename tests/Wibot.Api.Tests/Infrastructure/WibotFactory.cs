@@ -98,6 +98,7 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Llm:OpenAI:BaseUrl", Model.BaseUrl + "/v1");
         builder.UseSetting("Llm:OpenAI:Model", "mistral-small-test");
         builder.UseSetting("Llm:TimeoutSeconds", "4");
+        builder.UseSetting("Safeguard:ToolLevels:ad_disable_account", "L4");
         builder.UseSetting("Llm:Resilience:MaxRetries", "2");
         builder.UseSetting("Llm:Resilience:BaseDelayMs", "20");
         builder.UseSetting("Llm:Resilience:CircuitBreakerMinimumThroughput", "100000");

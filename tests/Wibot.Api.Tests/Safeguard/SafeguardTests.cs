@@ -63,7 +63,8 @@ public sealed class SafeguardTests(WibotFactory factory) : SafeguardTestBase(fac
                     ((int)response.StatusCode).Should().Be(allowed ? 200 : 403, $"{accreditation} {verb} L{j}");
                     if (allowed)
                     {
-                        (await ReadJsonAsync(response)).GetProperty("status").GetString().Should().Be(verb == "approve" ? "approved" : "rejected");
+                        // An L4 approval is the first of the two it needs (the two-person rule; TwoPersonRuleTests).
+                        (await ReadJsonAsync(response)).GetProperty("status").GetString().Should().Be(verb == "approve" ? (j == 4 ? "pending" : "approved") : "rejected");
                     }
                 }
             }
@@ -229,7 +230,8 @@ public sealed class SafeguardTests(WibotFactory factory) : SafeguardTestBase(fac
 
         for (var round = 0; round < 3; round++)
         {
-            var id = await RaiseAsync(tool, "L4");
+            // L3: one decision closes it (the two-person L4 under concurrency is in TwoPersonRuleTests).
+            var id = await RaiseAsync(tool, "L3");
             var calls = Enumerable.Range(0, 20).Select(i => i % 2 == 0
                 ? clients[i % 4].PostAsJsonAsync("/webhook/wibot/safeguard/approve", new { request_id = id, comment = $"a{i}" })
                 : clients[i % 4].PostAsJsonAsync("/webhook/wibot/safeguard/reject", new { request_id = id, comment = $"r{i}" }));

@@ -55,6 +55,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["headers{}"] = Application.Tools.ToolServerRules.HeaderValueMaxLength,
         ["path:tool"] = Domain.Tools.ServerTool.NameMaxLength,
         ["SafeguardRequestDto.server"] = Domain.Tools.ToolServer.NameMaxLength,
+        ["SafeguardApprovalDto.by"] = Domain.Safeguard.SafeguardRequest.NameMaxLength,
         ["arguments_sha256"] = 64, // SHA-256 in hex
         ["call_id"] = 200, // chat_tool_calls.call_id
         ["result_excerpt"] = 2001, // SafeguardViews' excerpt: 2,000 characters and an ellipsis
@@ -116,6 +117,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
         ["accreditation_level"] = ["N0", "N1", "N2", "N3", "N4"],
         ["level"] = ["L1", "L2", "L3", "L4"],
         ["security_level"] = ["L1", "L2", "L3", "L4"],
+        ["level_raised_from"] = ["L1", "L2", "L3"],
         ["mode"] = ["flash", "code", "redaction"],
         ["ToolDto.level"] = ["L0", "L1", "L2", "L3", "L4"],
         ["ClassifyToolBody.level"] = ["L0", "L1", "L2", "L3", "L4"],
@@ -171,6 +173,7 @@ internal sealed class OpenApiBounds : IDocumentFilter
 
     private static readonly Dictionary<string, int> MaxItems = new(StringComparer.Ordinal)
     {
+        ["SafeguardRequestDto.approvals"] = 5, // Safeguard:Levels:<L>:Approvals is at most 5
         ["conversations"] = 200, // limit ≤ 200
         ["requests"] = 200, // limit ≤ 200
         ["results"] = SearchRules.MaxLimit,

@@ -155,6 +155,26 @@ public sealed class SafeguardOptions
 
     /// <summary>How often a live event stream sends a keep-alive and checks that its user may still listen.</summary>
     public int EventKeepAliveSeconds { get; set; } = 15;
+
+    /// <summary>Per level (<c>L1</c>..<c>L4</c>): how many distinct people must approve (the two-person rule; 2 for L4 unless set).</summary>
+    public Dictionary<string, SafeguardLevelOptions> Levels { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>WIBOT's minimum level per tool name, for requests raised by tool servers (a lower level is raised to it).</summary>
+    public Dictionary<string, string> ToolLevels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The approvals a request of <paramref name="level"/> needs.</summary>
+    public int ApprovalsFor(Domain.Safeguard.ActionLevel level) =>
+        Levels.TryGetValue(level.ToString(), out var set) && set.Approvals is { } n ? n : level == Domain.Safeguard.ActionLevel.L4 ? 2 : 1;
+
+    /// <summary>WIBOT's minimum level for <paramref name="tool"/>, if one is set.</summary>
+    public Domain.Safeguard.ActionLevel? MinimumLevelFor(string tool) =>
+        ToolLevels.TryGetValue(tool, out var text) && Enum.TryParse<Domain.Safeguard.ActionLevel>(text?.Trim(), ignoreCase: true, out var level) && Enum.IsDefined(level) ? level : null;
+}
+
+public sealed class SafeguardLevelOptions
+{
+    /// <summary>Distinct eligible approvals needed (1 to 5).</summary>
+    public int? Approvals { get; set; }
 }
 
 public sealed class RagOptions

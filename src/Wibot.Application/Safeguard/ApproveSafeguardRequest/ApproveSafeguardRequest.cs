@@ -36,27 +36,49 @@ internal static class SafeguardDecision
         }
 
         var approver = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct) ?? throw new NotFoundException("User");
-        var request = await db.SafeguardRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Safeguard request");
-        var now = clock.GetUtcNow();
-        if (approve)
-        {
-            request.Approve(approver, comment, now);
-        }
-        else
-        {
-            request.Reject(approver, comment, now);
-        }
 
-        try
+        // Two approvers of a two-person request may click at once: the row version lets one through and
+        // the other re-reads the request and applies its decision again (each round lets one writer in).
+        for (var attempt = 1; ; attempt++)
         {
-            await journal.SaveAsync([request], clientAddress, ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            throw new ConflictException("The request has just been decided by someone else.");
-        }
+            var request = await db.SafeguardRequests.FirstOrDefaultAsync(r => r.Id == id, ct) ?? throw new NotFoundException("Safeguard request");
+            var now = clock.GetUtcNow();
+            var closed = true;
+            if (approve)
+            {
+                closed = request.Approve(approver, comment, now);
+            }
+            else
+            {
+                request.Reject(approver, comment, now);
+            }
 
-        var message = approve ? $"Demande {request.RequestId} approuvée." : $"Demande {request.RequestId} refusée.";
-        return SafeguardViews.WithMessage(SafeguardViews.ToDto(request, now, approver, maskSecrets: true), message);
+            try
+            {
+                await journal.SaveAsync([request], clientAddress, ct);
+            }
+            catch (DbUpdateConcurrencyException conflict)
+            {
+                foreach (var entry in conflict.Entries)
+                {
+                    entry.State = EntityState.Detached;
+                }
+
+                request.DequeueEvents();
+                if (attempt < Attempts)
+                {
+                    continue;
+                }
+
+                throw new ConflictException("The request has just been decided by someone else.");
+            }
+
+            var message = !approve ? $"Demande {request.RequestId} refusée."
+                : closed ? $"Demande {request.RequestId} approuvée."
+                : $"Approbation enregistrée ({request.Approvals.Count}/{request.ApprovalsRequired}) : la demande {request.RequestId} attend une autre approbation.";
+            return SafeguardViews.WithMessage(SafeguardViews.ToDto(request, now, approver, maskSecrets: true), message);
+        }
     }
+
+    private const int Attempts = 16;
 }

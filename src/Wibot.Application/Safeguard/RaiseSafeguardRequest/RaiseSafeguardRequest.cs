@@ -21,7 +21,8 @@ public sealed record RaiseSafeguardRequestCommand(
     string? RequestedFor,
     int? TtlSeconds,
     string? ClientAddress,
-    IReadOnlyList<string>? SecretArguments = null) : ICommand<SafeguardRequestDto>
+    IReadOnlyList<string>? SecretArguments = null,
+    JsonElement? Context = null) : ICommand<SafeguardRequestDto>
 {
     public override string ToString() => $"RaiseSafeguardRequestCommand {{ ToolServer = {ToolServer}, Tool = {Tool}, Level = {Level} }}";
 }
@@ -47,6 +48,9 @@ public sealed class RaiseSafeguardRequestValidator : AbstractValidator<RaiseSafe
         RuleFor(x => x.RequestedFor).MaximumLength(SafeguardRequest.NameMaxLength);
         RuleFor(x => x.SecretArguments).Must(s => s is null || (s.Count <= RaiseRules.MaxSecretArguments && s.All(n => !string.IsNullOrWhiteSpace(n) && n.Length <= RaiseRules.SecretArgumentNameMaxLength)))
             .WithMessage("secret_arguments: at most 50 argument names of 100 characters.");
+        RuleFor(x => x.Context).Must(c => c is null || c.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Null)
+            .WithMessage("context must be a JSON object {ticket_id, client_name, description}.");
+        RuleFor(x => x.Context).Must(c => c is null || c.Value.GetRawText().Length <= 8_192).WithMessage("context must stay under 8 KB.");
         RuleFor(x => x.TtlSeconds).InclusiveBetween(30, 86_400).When(x => x.TtlSeconds is not null);
     }
 }
@@ -71,6 +75,13 @@ public sealed class RaiseSafeguardRequestHandler(IWibotDbContext db, SafeguardJo
         var request = SafeguardRequest.Raise(
             command.Tool, command.Arguments!.Value.GetRawText(), Enum.Parse<ActionLevel>(command.Level), command.Reason.Trim(),
             command.ToolServer, requestedFor, ttl, now, command.ToolServerKeyId, command.SecretArguments);
+        if (options.Value.MinimumLevelFor(request.Tool) is { } minimum)
+        {
+            request.RaiseLevelTo(minimum);
+        }
+
+        request.RequireApprovals(options.Value.ApprovalsFor(request.Level));
+        request.DescribeContext(command.Context is { ValueKind: JsonValueKind.Object } context ? context.GetRawText() : null);
 
         db.SafeguardRequests.Add(request);
         await journal.SaveAsync([request], command.ClientAddress, cancellationToken);

@@ -148,6 +148,7 @@ public sealed class CallGatewayToolHandler(
             server.Id, server.Name, tool.Name, command.Arguments.GetRawText(), (ActionLevel)(int)tool.Level,
             $"{command.Key.Name} asks to run {tool.Name} on {server.Name}.", RequestOrigin.Gateway, command.Key.Name, requestedFor,
             TimeSpan.FromMinutes(options.Value.DefaultTtlMinutes), now, command.Key.KeyId);
+        request.RequireApprovals(options.Value.ApprovalsFor(request.Level));
         request.StoreArgumentsAs(SealedArguments.Seal(request.Arguments, protector));
         db.SafeguardRequests.Add(request);
         await journal.SaveAsync([request], command.ClientAddress, cancellationToken);

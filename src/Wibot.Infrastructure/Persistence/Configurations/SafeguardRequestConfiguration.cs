@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Wibot.Domain.Safeguard;
@@ -6,6 +8,8 @@ namespace Wibot.Infrastructure.Persistence.Configurations;
 
 internal sealed class SafeguardRequestConfiguration : IEntityTypeConfiguration<SafeguardRequest>
 {
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
     public void Configure(EntityTypeBuilder<SafeguardRequest> builder)
     {
         builder.ToTable("safeguard_requests");
@@ -29,6 +33,14 @@ internal sealed class SafeguardRequestConfiguration : IEntityTypeConfiguration<S
         builder.Property(r => r.ArgumentsSha256).HasColumnName("arguments_sha256").HasMaxLength(64);
         builder.Property(r => r.ExecutionStatus).HasConversion(x => x.HasValue ? x.Value.ToString().ToLowerInvariant() : null, x => x == null ? null : Enum.Parse<ExecutionStatus>(x, true)).HasMaxLength(10);
         builder.Property(r => r.ExecutionResult).HasMaxLength(SafeguardRequest.ResultMaxLength + 1);
+        builder.Property(r => r.ApprovalsRequired).HasDefaultValue(1);
+        builder.Property(r => r.Approvals).HasColumnType("jsonb").HasDefaultValueSql("'[]'::jsonb").IsRequired()
+            .HasConversion(
+                a => JsonSerializer.Serialize(a, JsonOptions),
+                json => JsonSerializer.Deserialize<List<SafeguardApproval>>(json, JsonOptions) ?? new List<SafeguardApproval>(),
+                new ValueComparer<IReadOnlyList<SafeguardApproval>>((x, y) => x!.SequenceEqual(y!), a => a.Count, a => a.ToList()));
+        builder.Property(r => r.LevelRaisedFrom).HasConversion<string>().HasMaxLength(2);
+        builder.Property(r => r.Context).HasColumnType("jsonb");
         builder.Ignore(r => r.RunsThroughWibot);
         builder.Ignore(r => r.AwaitsExecution);
         builder.HasIndex(r => r.Id).HasFilter("status = 'approved' AND server_id IS NOT NULL AND execution_status IS NULL").HasDatabaseName("ix_safeguard_requests_awaiting_execution");

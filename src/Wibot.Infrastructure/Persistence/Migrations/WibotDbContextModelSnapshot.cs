@@ -276,6 +276,19 @@ namespace Wibot.Infrastructure.Persistence.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Approvals")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("approvals")
+                        .HasDefaultValueSql("'[]'::jsonb");
+
+                    b.Property<int>("ApprovalsRequired")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("approvals_required");
+
                     b.Property<string>("Arguments")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -290,6 +303,10 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("comment");
+
+                    b.Property<string>("Context")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("context");
 
                     b.Property<Guid?>("ConversationId")
                         .HasColumnType("uuid")
@@ -339,6 +356,11 @@ namespace Wibot.Infrastructure.Persistence.Migrations
                         .HasMaxLength(2)
                         .HasColumnType("character varying(2)")
                         .HasColumnName("level");
+
+                    b.Property<string>("LevelRaisedFrom")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("level_raised_from");
 
                     b.Property<string>("Origin")
                         .IsRequired()

@@ -444,7 +444,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Approves a request (the accreditation matrix applies; 409 once decided or expired).
+         * Approves a request (the accreditation matrix applies; 409 once decided or expired, or when the caller has already approved it).
+         *     Under the two-person rule an approval that does not close the request answers 200 with the request still pending.
          * @description SafeguardApprove
          */
         post: operations["SafeguardApprove"];
@@ -961,6 +962,7 @@ export interface components {
             /** Format: int32 */
             ttl_seconds?: number | null;
             secret_arguments?: string[] | null;
+            context?: unknown;
         };
         RegisterToolServerBody: {
             name?: string | null;
@@ -971,6 +973,12 @@ export interface components {
         };
         RenameConversationBody: {
             title?: string | null;
+        };
+        SafeguardApprovalDto: {
+            by?: string | null;
+            /** Format: date-time */
+            at?: string;
+            comment?: string | null;
         };
         SafeguardContext: {
             ticket_id?: unknown;
@@ -1028,6 +1036,11 @@ export interface components {
             conversation_id?: string | null;
             arguments_sha256?: string | null;
             execution?: components["schemas"]["SafeguardExecutionDto"];
+            /** Format: int32 */
+            approvals_required?: number;
+            approvals?: components["schemas"]["SafeguardApprovalDto"][] | null;
+            /** @enum {string|null} */
+            level_raised_from?: "L1" | "L2" | "L3" | null;
             message?: string | null;
         };
         SearchResponse: {

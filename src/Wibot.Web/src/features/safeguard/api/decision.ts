@@ -12,10 +12,11 @@ export function levelNumber(level: string | null | undefined): number {
  * enough, the request was made on the user's behalf (nobody approves their own request).
  */
 export function decisionBlockReason(
-  request: { can_decide?: boolean; level?: string | null },
+  request: { can_decide?: boolean; level?: string | null; already_approved?: boolean },
   userAccreditation: string | null | undefined,
 ): string | null {
   if (request.can_decide) return null;
+  if (request.already_approved) return 'Vous avez déjà approuvé cette demande : une autre approbation est attendue';
   const required = levelNumber(request.level);
   if (levelNumber(userAccreditation) < required) return `Accréditation insuffisante pour une action L${required}`;
   return 'Demande faite en votre nom';

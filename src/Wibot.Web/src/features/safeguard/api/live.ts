@@ -5,7 +5,7 @@ import { ApiError, apiRequest } from '@/lib/api-client';
 import { readSseStream } from '@/lib/sse';
 
 export const EVENTS_PATH = '/webhook/wibot/safeguard/events';
-export type LiveEventKind = 'created' | 'decided' | 'expired';
+export type LiveEventKind = 'created' | 'decided' | 'approval' | 'expired';
 
 export interface LiveEvent {
   kind: LiveEventKind;
@@ -25,7 +25,7 @@ export function backoffDelay(attempt: number): number {
 
 /** Parses the data of a live event; null for unknown events (keep-alives never reach here). */
 export function parseLiveEvent(name: string, data: string): LiveEvent | null {
-  if (name !== 'created' && name !== 'decided' && name !== 'expired') return null;
+  if (name !== 'created' && name !== 'decided' && name !== 'approval' && name !== 'expired') return null;
   let payload: { request_id?: unknown; status?: unknown } = {};
   try {
     const parsed: unknown = JSON.parse(data);

@@ -124,6 +124,8 @@ interface DetailProps {
   request: SafeguardRequest;
   now: number;
   accreditation: string | null | undefined;
+  /** The signed-in user's name (to tell them they have already given one of the approvals). */
+  username?: string | null;
   onDecided: (message: string, decided: SafeguardRequest | null) => void;
   /**
    * The request left the shown list (decided here or elsewhere, expired): its last known detail
@@ -133,7 +135,7 @@ interface DetailProps {
 }
 
 /** One request of the queue or the history, with its approve / reject actions while it is pending. */
-export function RequestDetail({ request, now, accreditation, onDecided, goneNotice = null }: DetailProps) {
+export function RequestDetail({ request, now, accreditation, username, onDecided, goneNotice = null }: DetailProps) {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const decide = useDecideRequest();
@@ -141,7 +143,7 @@ export function RequestDetail({ request, now, accreditation, onDecided, goneNoti
   const pending = request.status === 'pending';
   const remaining = Date.parse(request.expires_at ?? '') - now;
   const expired = pending && remaining <= 0;
-  const blocked = pending ? (goneNotice ?? (expired ? 'Demande expirée' : decisionBlockReason(request, accreditation))) : null;
+  const blocked = pending ? (goneNotice ?? (expired ? 'Demande expirée' : decisionBlockReason({ ...request, already_approved: !!username && (request.approvals ?? []).some((a) => a.by === username) }, accreditation))) : null;
   const busy = decide.isPending ? decide.variables.kind : null;
   const origin = describeOrigin(request);
 
@@ -158,7 +160,12 @@ export function RequestDetail({ request, now, accreditation, onDecided, goneNoti
       (answer) => {
         setComment('');
         const decided: SafeguardRequest = { ...request, status: kind === 'reject' ? 'rejected' : 'approved', ...(answer as SafeguardRequest | null) };
-        onDecided(kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`, decided);
+        // Under the two-person rule an approval may leave the request pending: the server says why.
+        const stillPending = decided.status === 'pending';
+        onDecided(
+          stillPending ? (decided.message ?? `Approbation enregistrée : la demande ${id} attend une autre approbation.`) : kind === 'reject' ? `Demande ${id} rejetée.` : `Demande ${id} approuvée.`,
+          decided,
+        );
       },
       (err: unknown) =>
         setError(
@@ -231,6 +238,28 @@ export function RequestDetail({ request, now, accreditation, onDecided, goneNoti
             </Text>
           )}
         </dd>
+        {(request.approvals_required ?? 1) > 1 && (
+          <>
+            <dt>Approbations</dt>
+            <dd data-testid="request-approvals">
+              {(request.approvals ?? []).length} / {request.approvals_required}
+              {(request.approvals ?? []).map((a) => (
+                <Text key={`${a.by}-${a.at}`} size="sm" c="dimmed">
+                  {a.by}, le {formatDateTime(a.at)}
+                  {a.comment ? ` — « ${a.comment} »` : ''}
+                </Text>
+              ))}
+            </dd>
+          </>
+        )}
+        {request.level_raised_from && (
+          <>
+            <dt>Niveau</dt>
+            <dd data-testid="request-level-raised">
+              relevé de {request.level_raised_from} à {request.level} (minimum fixé par WIBOT pour cet outil)
+            </dd>
+          </>
+        )}
         {request.decided_at && (
           <>
             <dt>Décision</dt>

@@ -144,6 +144,7 @@ export function SafeguardPage({ requestId = null }: { requestId?: string | null 
           request={selected}
           now={now}
           accreditation={session?.user.accreditation_level}
+          username={session?.user.username}
           goneNotice={gone ? goneNoticeFor(outcome?.status) : null}
           onDecided={(message, decided) => {
             setNotice(message);
