@@ -88,6 +88,7 @@ public static partial class DependencyInjection
 
         AddSecretProtection(services, configuration);
         services.AddSingleton<ISecretProtector, Tools.DataProtectionSecretProtector>();
+        services.Configure<Tools.ToolServerClientOptions>(configuration.GetSection(Tools.ToolServerClientOptions.Section));
         services.AddHttpClient(Tools.McpToolServerClient.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.AddSingleton<IToolServerClient, Tools.McpToolServerClient>();
 

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -13,9 +15,10 @@ namespace Wibot.Infrastructure.Tools;
 /// <summary>
 /// WIBOT's MCP client (the official SDK, Streamable HTTP): one short session per operation, with the
 /// server's configured headers, a bounded time, and failures turned into a message safe to show
-/// (never a header value).
+/// (never a header value). A result's text is cut at <see cref="MaxResultLength"/> characters, with a
+/// clear marker, so that what is stored and handed to the model (or to an agent) stays bounded.
 /// </summary>
-internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactory loggers) : IToolServerClient, IAsyncDisposable
+internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactory loggers, IOptions<ToolServerClientOptions> options) : IToolServerClient, IAsyncDisposable
 {
     // Sessions kept per endpoint for reads (L0 calls): reusing one spares the initialize round trip
     // of every call. An approved call (with a request id) always opens its own session, so that a
@@ -25,8 +28,15 @@ internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactor
     public const string HttpClientName = "mcp";
     public const string RequestIdMeta = "io.wibot/request-id";
     private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
-    private const int MaxTextLength = 16_000;
+
+    /// <summary>
+    /// The most characters of a tool's text kept: below what a call record and a request keep
+    /// (<see cref="ToolCall.ResultMaxLength"/>, <see cref="Domain.Safeguard.SafeguardRequest.ResultMaxLength"/>),
+    /// so that the truncation marker is never cut away itself.
+    /// </summary>
+    public const int MaxResultLength = 7_800;
+
+    private TimeSpan CallTimeout => options.Value.CallTimeout;
 
     public async Task<IReadOnlyList<ListedTool>> ListToolsAsync(ToolServerEndpoint endpoint, CancellationToken ct)
     {
@@ -106,10 +116,14 @@ internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactor
                 }
             }
 
-            var cut = text.Length > MaxTextLength ? text.ToString(0, MaxTextLength) + "…" : text.ToString();
-            return new ToolResult(cut, result.IsError == true, result.StructuredContent is { } s ? JsonSerializer.SerializeToElement(s) : null);
+            return new ToolResult(Truncated(text), result.IsError == true, result.StructuredContent is { } s ? JsonSerializer.SerializeToElement(s) : null);
         }
     }
+
+    /// <summary>The text as kept: whole, or its first <see cref="MaxResultLength"/> characters and a marker saying how long it was.</summary>
+    internal static string Truncated(StringBuilder text) => text.Length <= MaxResultLength
+        ? text.ToString()
+        : string.Create(CultureInfo.InvariantCulture, $"{text.ToString(0, MaxResultLength)}\n[truncated: the tool's result was {text.Length:N0} characters long; only the first {MaxResultLength:N0} are kept]");
 
     private static string KeyOf(ToolServerEndpoint endpoint) =>
         endpoint.Url + "\n" + string.Join("\n", endpoint.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => h.Key + ":" + h.Value));
@@ -176,7 +190,8 @@ internal sealed class McpToolServerClient(IHttpClientFactory http, ILoggerFactor
         {
             HttpRequestException { StatusCode: { } status } => $"The tool server answered HTTP {(int)status}.",
             HttpRequestException => "The tool server cannot be reached (connection refused or name unknown).",
-            McpException mcp => $"The tool server refused: {Cut(mcp.Message)}",
+            McpProtocolException refusal => $"The tool server refused: {Cut(refusal.Message)}",
+            McpException mcp => $"The tool server did not answer as an MCP server ({Cut(mcp.Message)}).", // a reply that is not JSON-RPC, e.g. an HTML page
             JsonException => "The tool server did not answer as an MCP server (invalid JSON).",
             _ => "The tool server did not answer as an MCP server.",
         };
