@@ -18,9 +18,11 @@ namespace Wibot.Api.Tests.Fakes;
 /// A real MCP server (the SDK's server side, Streamable HTTP on Kestrel, loopback) with the company's
 /// tools of the original WIBOT. It asks for <c>Authorization: Bearer <see cref="Secret"/></c> and
 /// records every call it receives (tool, arguments, the request id passed in <c>_meta</c>), so that
-/// tests can count executions.
+/// tests can count executions. With <paramref name="troublesome"/>, it also has a tool that takes its
+/// time (<c>slow_tool</c>) and one whose result is huge (<c>huge_tool</c>); <c>/junk</c> answers what
+/// no MCP server would.
 /// </summary>
-public sealed class FakeToolServer : IAsyncDisposable
+public sealed class FakeToolServer(bool troublesome = false) : IAsyncDisposable
 {
     public const string Secret = "outil-secret-7f3a9c";
 
@@ -30,15 +32,23 @@ public sealed class FakeToolServer : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedCall> Calls { get; } = new();
 
-    public async Task StartAsync()
+    /// <summary>The endpoint on the same server that answers junk (200, HTML) to anything.</summary>
+    public string JunkUrl => Url[..^"/mcp".Length] + "/junk";
+
+    public async Task StartAsync(int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{port}"));
         builder.Services.AddSingleton(this);
-        builder.Services.AddMcpServer()
+        var mcp = builder.Services.AddMcpServer()
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<CompanyTools>();
+        if (troublesome)
+        {
+            mcp.WithTools<TroublesomeTools>();
+        }
+
         _app = builder.Build();
         _app.Use(async (ctx, next) =>
         {
@@ -51,6 +61,11 @@ public sealed class FakeToolServer : IAsyncDisposable
             await next();
         });
         _app.MapMcp("/mcp");
+        _app.Map("/junk", async ctx =>
+        {
+            ctx.Response.ContentType = "text/html";
+            await ctx.Response.WriteAsync("<html><body>Bienvenue sur le portail captif</body></html>");
+        });
         await _app.StartAsync();
         Url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/mcp";
     }
@@ -114,6 +129,30 @@ public sealed class FakeToolServer : IAsyncDisposable
         {
             server.Record("glpi_close_ticket", new { ticket_id, resolution }, context);
             return string.Create(CultureInfo.InvariantCulture, $"Ticket {ticket_id} clos");
+        }
+    }
+
+    /// <summary>Tools that misbehave: too slow, or with a result far too long.</summary>
+    [McpServerToolType]
+    public sealed class TroublesomeTools(FakeToolServer server)
+    {
+        public const string HugeStart = "DEBUT-DU-JOURNAL ";
+        public const string HugeEnd = " FIN-DU-JOURNAL";
+
+        [McpServerTool(Name = "slow_tool", ReadOnly = true), Description("Answers after the given number of seconds.")]
+        public async Task<string> SlowTool(RequestContext<CallToolRequestParams> context, int seconds, CancellationToken ct)
+        {
+            server.Record("slow_tool", new { seconds }, context);
+            await Task.Delay(TimeSpan.FromSeconds(seconds), ct);
+            return "enfin";
+        }
+
+        [McpServerTool(Name = "huge_tool", ReadOnly = true), Description("Answers with a text of the given length.")]
+        public string HugeTool(RequestContext<CallToolRequestParams> context, int characters)
+        {
+            server.Record("huge_tool", new { characters }, context);
+            var middle = Math.Max(0, characters - HugeStart.Length - HugeEnd.Length);
+            return HugeStart + new string('x', middle) + HugeEnd;
         }
     }
 }

@@ -75,33 +75,61 @@ public class WibotFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await truncate.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The host's settings (the database excepted), shared with the other instances a test starts.</summary>
+    private Dictionary<string, string?> Settings() => new()
+    {
+        ["Jwt:Secret"] = JwtSecret,
+        ["Bootstrap:AdminPassword"] = AdminPassword,
+        ["Auth:PasswordIterations"] = "1000",
+        ["Auth:DelayStepMs"] = "20",
+        ["Auth:MaxDelayMs"] = "100",
+        ["Auth:MaxFailuresPerUsername"] = "6",
+        ["Auth:MaxFailuresPerAddress"] = "8",
+        ["Auth:SessionCacheSeconds"] = "5",
+        ["ReverseProxy:KnownNetworks:0"] = "127.0.0.0/8",
+        ["Rag:IndexOnStartup"] = "false",
+        ["Safeguard:EventKeepAliveSeconds"] = "1",
+        ["Rag:DocumentsPath"] = Documents.Root,
+        ["Llm:Provider"] = Provider,
+        ["Llm:Anthropic:ApiKey"] = "sk-test-not-a-real-key",
+        ["Llm:Anthropic:BaseUrl"] = Model.BaseUrl,
+        ["Llm:OpenAI:ApiKey"] = "test-openai-key",
+        ["Llm:OpenAI:BaseUrl"] = Model.BaseUrl + "/v1",
+        ["Llm:OpenAI:Model"] = "mistral-small-test",
+        ["Llm:TimeoutSeconds"] = "4",
+        ["Safeguard:ToolLevels:ad_disable_account"] = "L4",
+        ["Llm:Resilience:MaxRetries"] = "2",
+        ["Llm:Resilience:BaseDelayMs"] = "20",
+        ["Llm:Resilience:CircuitBreakerMinimumThroughput"] = "100000",
+    };
+
+    /// <summary>
+    /// Starts another WIBOT instance like this one (same database, model, documents) on real Kestrel,
+    /// with some settings changed: scale-out tests, or a setting this host does not have. Its clock is the real one.
+    /// </summary>
+    public SecondInstanceFactory StartInstance(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = Settings();
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var instance = new SecondInstanceFactory(ConnectionString, settings);
+        instance.UseKestrel(0);
+        instance.StartServer();
+        return instance;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Wibot", ConnectionString);
-        builder.UseSetting("Jwt:Secret", JwtSecret);
-        builder.UseSetting("Bootstrap:AdminPassword", AdminPassword);
-        builder.UseSetting("Auth:PasswordIterations", "1000");
-        builder.UseSetting("Auth:DelayStepMs", "20");
-        builder.UseSetting("Auth:MaxDelayMs", "100");
-        builder.UseSetting("Auth:MaxFailuresPerUsername", "6");
-        builder.UseSetting("Auth:MaxFailuresPerAddress", "8");
-        builder.UseSetting("Auth:SessionCacheSeconds", "5");
-        builder.UseSetting("ReverseProxy:KnownNetworks:0", "127.0.0.0/8");
-        builder.UseSetting("Rag:IndexOnStartup", "false");
-        builder.UseSetting("Safeguard:EventKeepAliveSeconds", "1");
-        builder.UseSetting("Rag:DocumentsPath", Documents.Root);
-        builder.UseSetting("Llm:Provider", Provider);
-        builder.UseSetting("Llm:Anthropic:ApiKey", "sk-test-not-a-real-key");
-        builder.UseSetting("Llm:Anthropic:BaseUrl", Model.BaseUrl);
-        builder.UseSetting("Llm:OpenAI:ApiKey", "test-openai-key");
-        builder.UseSetting("Llm:OpenAI:BaseUrl", Model.BaseUrl + "/v1");
-        builder.UseSetting("Llm:OpenAI:Model", "mistral-small-test");
-        builder.UseSetting("Llm:TimeoutSeconds", "4");
-        builder.UseSetting("Safeguard:ToolLevels:ad_disable_account", "L4");
-        builder.UseSetting("Llm:Resilience:MaxRetries", "2");
-        builder.UseSetting("Llm:Resilience:BaseDelayMs", "20");
-        builder.UseSetting("Llm:Resilience:CircuitBreakerMinimumThroughput", "100000");
+        foreach (var (key, value) in Settings())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services =>
         {
             services.RemoveAll<TimeProvider>();
@@ -140,8 +168,8 @@ public sealed class OpenAiCollection : ICollectionFixture<OpenAiWibotFactory>
     public const string Name = "openai";
 }
 
-/// <summary>A second WIBOT instance on the same database (scale-out tests).</summary>
-public sealed class SecondInstanceFactory(string connectionString) : WebApplicationFactory<Program>
+/// <summary>A second WIBOT instance on the same database (scale-out tests); <paramref name="settings"/> replace the defaults below.</summary>
+public sealed class SecondInstanceFactory(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -156,5 +184,9 @@ public sealed class SecondInstanceFactory(string connectionString) : WebApplicat
         builder.UseSetting("Auth:MaxFailuresPerAddress", "8");
         builder.UseSetting("Llm:Provider", "offline");
         builder.UseSetting("Rag:IndexOnStartup", "false");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
     }
 }
