@@ -70,16 +70,25 @@ trap cleanup EXIT INT TERM
 
 # The model is the local fake of Claude (the real Anthropic wire protocol, streamed in 8 chunks 120 ms apart),
 # reached through the real Anthropic SDK; the e2e scripts failures through its /_fake/enqueue route.
+# The same process hosts the tests' MCP tool server (--mcp-port): the chat's tool calls run against it.
 FAKE_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+MCP_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 FAKE_LOG="$(mktemp -t wibot-e2e-fake-model.XXXXXX.log)"
-dotnet "$FAKE_DLL" --port "$FAKE_PORT" --chunk-delay-ms 120 >"$FAKE_LOG" 2>&1 &
+dotnet "$FAKE_DLL" --port "$FAKE_PORT" --chunk-delay-ms 120 --mcp-port "$MCP_PORT" >"$FAKE_LOG" 2>&1 &
 FAKE_PID=$!
 FAKE_URL="http://127.0.0.1:$FAKE_PORT"
+FAKE_MCP_URL="http://127.0.0.1:$MCP_PORT/mcp"
+FAKE_MCP_SECRET="outil-secret-7f3a9c" # FakeToolServer.Secret (tests/Wibot.Api.Tests/Fakes/FakeToolServer.cs)
 for _ in $(seq 1 50); do
-  grep -q "listening" "$FAKE_LOG" 2>/dev/null && break
+  grep -q "Fake model listening" "$FAKE_LOG" 2>/dev/null && break
   sleep 0.2
 done
-echo "Fake model (Anthropic protocol) on $FAKE_URL."
+if ! grep -q "Fake MCP tool server listening" "$FAKE_LOG" 2>/dev/null; then
+  echo "The fake model or its MCP tool server did not start:" >&2
+  cat "$FAKE_LOG" >&2 || true
+  exit 1
+fi
+echo "Fake model (Anthropic protocol) on $FAKE_URL; fake MCP tool server on $FAKE_MCP_URL."
 
 echo "Starting the API on port $PORT (database $DB_NAME, log $LOG_FILE)..."
 (
@@ -146,7 +155,7 @@ done
 echo "nginx (deploy/nginx.conf) on port $NGINX_PORT in front of the API."
 
 status=0
-WIBOT_URL="http://127.0.0.1:$NGINX_PORT" WIBOT_FAKE_MODEL_URL="$FAKE_URL" WIBOT_ADMIN_USER=admin WIBOT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
+WIBOT_URL="http://127.0.0.1:$NGINX_PORT" WIBOT_FAKE_MODEL_URL="$FAKE_URL" WIBOT_FAKE_MCP_URL="$FAKE_MCP_URL" WIBOT_FAKE_MCP_SECRET="$FAKE_MCP_SECRET" WIBOT_ADMIN_USER=admin WIBOT_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
   node "$WEB/e2e/run.mjs" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "End-to-end test failed (exit $status). Last API log lines:" >&2

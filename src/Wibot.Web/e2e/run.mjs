@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-/* global document, DataTransfer -- only inside page.evaluate() callbacks, which run in the browser */
+/* global document, window, DataTransfer -- only inside page.evaluate() callbacks, which run in the browser */
 
 const BASE_URL = (process.env.WIBOT_URL ?? '').replace(/\/+$/, '');
 const ADMIN_USER = process.env.WIBOT_ADMIN_USER ?? 'admin';
@@ -24,6 +24,14 @@ const FAKE_MODEL_URL = (process.env.WIBOT_FAKE_MODEL_URL ?? '').replace(/\/+$/, 
 // so the run stops unless an offline run is asked for explicitly (WIBOT_E2E_OFFLINE=1, never in the test command).
 if (!FAKE_MODEL_URL && process.env.WIBOT_E2E_OFFLINE !== '1') {
   console.error('WIBOT_FAKE_MODEL_URL is not set: the e2e run needs the fake model server (or WIBOT_E2E_OFFLINE=1 for a reduced offline run).');
+  process.exit(2);
+}
+// The tests' MCP tool server (hosted by the fake model's process with --mcp-port) and its secret header:
+// the chat's tool calls are raised, approved and run against it. Required along with the fake model.
+const FAKE_MCP_URL = process.env.WIBOT_FAKE_MCP_URL ?? '';
+const FAKE_MCP_SECRET = process.env.WIBOT_FAKE_MCP_SECRET ?? '';
+if (FAKE_MODEL_URL && (!FAKE_MCP_URL || !FAKE_MCP_SECRET)) {
+  console.error('WIBOT_FAKE_MCP_URL and WIBOT_FAKE_MCP_SECRET are required with WIBOT_FAKE_MODEL_URL (the fake model run with --mcp-port).');
   process.exit(2);
 }
 const TECH_USER = 'tech.e2e'; // N1: sees L3 Safeguard requests but cannot decide them
@@ -532,6 +540,69 @@ async function main() {
       console.log(`\n   ${requestId}: "${reason.trim()}" (${live})`);
       await screenshot('08-safeguard-disabled');
     });
+
+    if (FAKE_MODEL_URL) {
+      await step(`the assistant proposes an L3 tool call in the chat; ${TECH3_USER} approves it; the card turns into its result and the continuation appears without reload`, async () => {
+        const adminToken = await apiLogin(ADMIN_USER, ADMIN_PASSWORD);
+        const server = await api('/webhook/wibot/admin/mcp-servers', {
+          method: 'POST',
+          token: adminToken,
+          body: { name: 'mcp-ad', url: FAKE_MCP_URL, headers: { Authorization: `Bearer ${FAKE_MCP_SECRET}` } },
+        });
+        assert(server.status === 'ok', `the tool server should be reachable: ${server.status} ${server.error ?? ''}`);
+        assert(server.tools.some((t) => t.name === 'ad_reset_password'), 'the tool server should list ad_reset_password');
+        await api(`/webhook/wibot/admin/mcp-servers/${server.server_id}/tools/ad_reset_password`, { method: 'PUT', token: adminToken, body: { level: 'L3' } });
+        const temporary = `Provisoire-${Date.now()}`;
+        await enqueueAtFake([
+          { tool: 'mcp-ad__ad_reset_password', input: { username: 'jdupont', new_password: temporary }, text: 'Je prépare la réinitialisation du mot de passe de jdupont. ' },
+        ]);
+
+        await page.getByRole('link', { name: 'Discussion' }).click();
+        await page.getByRole('button', { name: 'Nouvelle conversation' }).click();
+        await page.waitForURL((url) => url.pathname === '/');
+        await selectMode(MODES[0]);
+        const before = await page.locator('.msg--assistant').count();
+        await page.getByLabel('Votre message').fill('Réinitialise le mot de passe AD de jdupont, il est bloqué.');
+        await page.getByRole('button', { name: 'Envoyer' }).click();
+        const answer = page.locator('.msg--assistant').nth(before);
+        const card = answer.locator('[data-testid="tool-call"]');
+        await answer.locator('[data-testid="tool-call"][data-status="pending_approval"]').waitFor({ timeout: TIMEOUT });
+        await page.getByRole('button', { name: 'Arrêter' }).waitFor({ state: 'detached', timeout: TIMEOUT });
+        await page.waitForURL(/\/c\/[0-9a-f-]{36}$/i);
+        assert((await card.getByTestId('tool-call-status').innerText()).trim() === "en attente d'approbation", 'the card should say the call awaits approval');
+        assert((await card.getByTestId('tool-call-level').innerText()).trim() === 'L3', 'the card should show the level L3');
+        const approval = await card.getByTestId('tool-call-approval').innerText();
+        assert(approval.includes('à approuver par un technicien N3 ou plus, autre que vous') && /expire .*\d{2}:\d{2}/.test(approval), `the card should say who may approve and until when: "${approval}"`);
+        const requestId = (await card.getByTestId('tool-call-request').innerText()).trim();
+        assert(/^APR-/.test(requestId), `the card should link its request: "${requestId}"`);
+        const cardText = await card.innerText();
+        assert(cardText.includes('jdupont') && !cardText.includes(temporary), `the card should show the arguments with the password masked: "${cardText}"`);
+        const pendingText = await answer.locator('.msg__content').innerText();
+        assert(pendingText.includes(requestId) && pendingText.includes('est en attente'), `the answer should say in French that ${requestId} is pending: "${pendingText}"`);
+        await screenshot('09-chat-tool-pending');
+
+        // A second, accredited technician decides, from elsewhere; this page is never reloaded.
+        await page.evaluate(() => {
+          window.__wibotNoReload = true;
+        });
+        await enqueueAtFake([{ reply: "C'est fait : le mot de passe de jdupont est réinitialisé, il devra le changer à la connexion.", chunks: 3 }]);
+        const approverToken = await apiLogin(TECH3_USER, TECH3_PASSWORD);
+        const approvedAt = Date.now();
+        await api('/webhook/wibot/safeguard/approve', { method: 'POST', token: approverToken, body: { request_id: requestId, comment: 'Identité vérifiée (e2e)' } });
+
+        await answer.locator('[data-testid="tool-call"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+        assert((await card.getByTestId('tool-call-status').innerText()).trim() === 'réussi', 'the card should turn into its result: réussi');
+        const continuation = page.locator('.msg--assistant').nth(before + 1);
+        await continuation.filter({ hasText: "C'est fait : le mot de passe de jdupont est réinitialisé" }).waitFor({ timeout: 30_000 });
+        const shownAfter = Date.now() - approvedAt;
+        assert(await page.evaluate(() => window.__wibotNoReload === true), 'the page should not have been reloaded');
+        const calls = await (await fetch(`${FAKE_MODEL_URL}/_fake/tool-calls`)).json();
+        const resets = calls.filter((c) => c.tool === 'ad_reset_password');
+        assert(resets.length === 1 && resets[0].request_id === requestId, `the tool server should have run the call once, for ${requestId}: ${JSON.stringify(calls)}`);
+        console.log(`\n   ${requestId}: pending card, approved by ${TECH3_USER}; card "réussi" and the continuation shown ${shownAfter} ms later, the tool run once`);
+        await screenshot('09-chat-tool-done');
+      });
+    }
 
     await step('with a tiny quota, sending shows the French quota message and the gauge turns red', async () => {
       const adminToken = await apiLogin(ADMIN_USER, ADMIN_PASSWORD);

@@ -80,12 +80,15 @@ public sealed class FakeModelServer : IAsyncDisposable
         Interlocked.Exchange(ref _attempts, 0);
     }
 
+    /// <summary>What <c>GET /_fake/tool-calls</c> answers (the calls a tool server hosted beside this fake received).</summary>
+    public Func<object[]>? ToolCalls { get; set; }
+
     /// <summary>The answer when nothing is scripted: model name and the last user line (first 40 characters).</summary>
     public Func<string, string, int, FakeBehavior>? DefaultReply { get; init; }
 
     /// <summary>
     /// Starts on loopback (port 0: a free one). With <paramref name="control"/>, <c>POST /_fake/enqueue</c>
-    /// takes a JSON array of behaviours (<c>{"fail":503}</c>, <c>{"reply":"…"}</c>…) for processes that drive it from outside.
+    /// takes a JSON array of behaviours (<c>{"fail":503}</c>, <c>{"reply":"…"}</c>, <c>{"tool":"server__tool","input":{…}}</c>…) for processes that drive it from outside.
     /// </summary>
     public async Task StartAsync(int port = 0, bool control = false)
     {
@@ -99,6 +102,7 @@ public sealed class FakeModelServer : IAsyncDisposable
         {
             _app.MapPost("/_fake/enqueue", EnqueueFromJsonAsync);
             _app.MapPost("/_fake/reset", () => Reset());
+            _app.MapGet("/_fake/tool-calls", () => Results.Json(ToolCalls?.Invoke() ?? []));
         }
 
         await _app.StartAsync();
@@ -208,6 +212,12 @@ public sealed class FakeModelServer : IAsyncDisposable
                 _ when item?["fail"] is { } status => new FakeBehavior.Fail(status.GetValue<int>(), item["retry_after"]?.GetValue<int>()),
                 _ when item?["hang_ms"] is { } ms => new FakeBehavior.Hang(ms.GetValue<int>()),
                 _ when item?["garbage"] is not null => new FakeBehavior.Garbage(),
+                _ when item?["tool"] is { } tool => new FakeBehavior.UseTool(
+                    tool.GetValue<string>(),
+                    item["input"]?.DeepClone() ?? new JsonObject(),
+                    item["text"]?.GetValue<string>(),
+                    item["input_tokens"]?.GetValue<int>() ?? 100,
+                    item["output_tokens"]?.GetValue<int>() ?? 20),
                 _ => new FakeBehavior.Reply(
                     item?["reply"]?.GetValue<string>() ?? "ok",
                     item?["input_tokens"]?.GetValue<int>() ?? 100,
