@@ -95,7 +95,7 @@ public static partial class DependencyInjection
         services.AddOptions<SafeguardOptions>().Bind(configuration.GetSection(SafeguardOptions.Section))
             .Validate(o => o.Levels.All(l => Enum.TryParse<Domain.Safeguard.ActionLevel>(l.Key, out _) && l.Value.Approvals is null or (>= 1 and <= 5)),
                 "Safeguard:Levels: keys are L1..L4 and Approvals is between 1 and 5.")
-            .Validate(o => o.ToolLevels.Values.All(v => o.ToolLevels.Count == 0 || Enum.TryParse<Domain.Safeguard.ActionLevel>(v?.Trim(), true, out var l) && Enum.IsDefined(l)),
+            .Validate(o => o.ToolLevels.Keys.All(tool => o.MinimumLevelFor(tool) is not null),
                 "Safeguard:ToolLevels: each value is L1, L2, L3 or L4.")
             .ValidateOnStart();
         services.AddHostedService<DatabaseInitializerService>();

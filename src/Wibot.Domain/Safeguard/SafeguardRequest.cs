@@ -312,11 +312,7 @@ public sealed class SafeguardRequest
     /// <returns>Whether this approval closed the request.</returns>
     public bool Approve(User approver, string? comment, DateTimeOffset now)
     {
-        foreach (var rule in DecisionRules(approver, now))
-        {
-            Rules.Check(rule);
-        }
-
+        CheckDecisionRules(approver, now);
         var approval = new SafeguardApproval(approver.Id, approver.Username, now, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim());
         Approvals = [.. Approvals, approval];
         if (Approvals.Count < ApprovalsRequired)
@@ -332,7 +328,11 @@ public sealed class SafeguardRequest
     /// <summary>Whether <paramref name="userId"/> has already given one of the approvals.</summary>
     public bool HasBeenApprovedBy(int userId) => Approvals.Any(a => a.ById == userId);
 
-    public void Reject(User approver, string? comment, DateTimeOffset now) => Decide(approver, SafeguardStatus.Rejected, comment, now);
+    public void Reject(User approver, string? comment, DateTimeOffset now)
+    {
+        CheckDecisionRules(approver, now);
+        Decide(approver, SafeguardStatus.Rejected, comment, now);
+    }
 
     /// <summary>Marks a pending request whose time is up; returns false when there is nothing to do.</summary>
     public bool Expire(DateTimeOffset now)
@@ -368,16 +368,17 @@ public sealed class SafeguardRequest
         yield return new ApproverMustNotHaveApprovedAlready(HasBeenApprovedBy(approver.Id));
     }
 
+    private void CheckDecisionRules(User approver, DateTimeOffset now)
+    {
+        foreach (var rule in DecisionRules(approver, now))
+        {
+            Rules.Check(rule);
+        }
+    }
+
+    /// <summary>Closes the request (the rules have been checked by the caller).</summary>
     private void Decide(User approver, SafeguardStatus outcome, string? comment, DateTimeOffset now)
     {
-        if (outcome == SafeguardStatus.Rejected)
-        {
-            foreach (var rule in DecisionRules(approver, now))
-            {
-                Rules.Check(rule);
-            }
-        }
-
         Status = outcome;
         DecidedById = approver.Id;
         DecidedBy = approver.Username;
